@@ -1,0 +1,1 @@
+"""ingest: corpus files -> pages -> clean text -> metadata -> chunks -> the index."""

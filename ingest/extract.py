@@ -1,0 +1,136 @@
+"""Files to pages: PDF (pypdf, page by page), .txt, .md, .html and .docx."""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+import zipfile
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+
+from kb.records import Page
+
+log = logging.getLogger(__name__)
+
+SUFFIXES = (".pdf", ".txt", ".md", ".html", ".htm", ".docx")
+
+
+class ExtractionError(Exception):
+    """A file that cannot be read; `reason` is a short, user-facing explanation."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+def extract_file(path: Path) -> list[Page]:
+    suffix = path.suffix.lower()
+    if path.stat().st_size == 0:
+        raise ExtractionError(path, "leeg bestand (0 bytes)")
+    if suffix == ".pdf":
+        return list(iter_pdf_pages(path))
+    if suffix in (".txt", ".md"):
+        return [Page(None, read_text(path))]
+    if suffix in (".html", ".htm"):
+        return [Page(None, html_to_text(read_text(path)))]
+    if suffix == ".docx":
+        return [Page(None, docx_to_text(path))]
+    raise ExtractionError(path, f"bestandstype {suffix or '(geen)'} wordt niet ondersteund")
+
+
+def iter_pdf_pages(path: Path) -> Iterator[Page]:
+    """Pages one at a time, so a thousand-page PDF is never held whole as text."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    with open(path, "rb") as fh:
+        if fh.read(1024).find(b"%PDF-") < 0:
+            raise ExtractionError(path, "geen PDF (de bestandskop ontbreekt)")
+    try:
+        reader = PdfReader(path)
+        if reader.is_encrypted and not _decrypt_empty(reader):
+            raise ExtractionError(path, "versleutelde PDF (wachtwoord nodig)")
+        n = len(reader.pages)
+    except ExtractionError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as e:
+        raise ExtractionError(path, f"beschadigde PDF ({type(e).__name__}: {e})") from e
+    for i in range(n):
+        try:
+            text = reader.pages[i].extract_text() or ""
+        except Exception as e:  # pypdf raises many kinds on broken content streams
+            log.warning("%s: page %d unreadable (%s); skipped", path, i + 1, e)
+            text = ""
+        yield Page(i + 1, text)
+
+
+def _decrypt_empty(reader: object) -> bool:
+    try:
+        return bool(reader.decrypt(""))  # type: ignore[attr-defined]
+    except Exception:
+        return False
+
+
+def read_text(path: Path) -> str:
+    data = path.read_bytes()
+    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ExtractionError(path, "binair bestand, geen tekst")
+    for encoding in ("utf-8-sig", "utf-16") if data.startswith((b"\xff\xfe", b"\xfe\xff")) else ("utf-8-sig",):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            pass
+    # Older Dutch government text exports are Windows-1252; it decodes any byte but a few.
+    return data.decode("cp1252", errors="replace")
+
+
+class _TextOnly(HTMLParser):
+    _SKIP = {"script", "style", "noscript", "template", "head"}
+    _BLOCK = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article",
+              "table", "ul", "ol", "blockquote", "pre"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self._SKIP:
+            self._skip += 1
+        elif tag in self._BLOCK:
+            self.parts.append("\n")
+            if tag in ("h1", "h2", "h3", "h4"):
+                self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self._SKIP:
+            self._skip = max(0, self._skip - 1)
+        elif tag in self._BLOCK:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.parts.append(data)
+
+
+def html_to_text(markup: str) -> str:
+    """Visible text of an HTML page; scripts and styles dropped."""
+    parser = _TextOnly()
+    parser.feed(markup)
+    parser.close()
+    text = "".join(parser.parts)
+    return re.sub(r"\n{3,}", "\n\n", html.unescape(text))
+
+
+def docx_to_text(path: Path) -> str:
+    try:
+        with zipfile.ZipFile(path) as z:
+            xml = z.read("word/document.xml").decode("utf-8")
+    except (zipfile.BadZipFile, KeyError) as e:
+        raise ExtractionError(path, f"beschadigd Word-bestand ({e})") from e
+    paragraphs = re.findall(r"<w:p[ >].*?</w:p>", xml, flags=re.S)
+    lines = ["".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>", p)) for p in paragraphs]
+    return html.unescape("\n\n".join(lines))

@@ -1,0 +1,168 @@
+"""build_index(): scan, extract, clean, describe, chunk, embed what is new, write atomically."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+
+from ingest.chunk import chunk_document
+from ingest.clean import clean_pages
+from ingest.extract import ExtractionError, extract_file
+from ingest.metadata import load_catalog, merge_metadata, metadata_from_filename, metadata_from_text
+from ingest.sources import Plan, SourceFile, doc_id_for, plan_changes, scan
+from kb import __version__
+from kb.embed import Embedder
+from kb.records import BuildReport, Chunk, Document, FailedFile
+from kb.settings import Settings
+from kb.store import Changeset, DocumentUpdate, Manifest, Store
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+_EMBED_BATCH = 16
+
+
+@dataclass
+class _Prepared:
+    file: SourceFile
+    document: Document
+    chunks: list[Chunk]
+    warnings: list[str] = field(default_factory=list)
+
+
+def build_index(settings: Settings, store: Store, embedder: Embedder, paths: Sequence[Path] = (),
+                full: bool = False, progress: Progress | None = None) -> BuildReport:
+    """Bring the index in line with the corpus; the previous generation stays live until the new
+    one is complete. A file that fails is reported and skipped; its previous version is kept."""
+    started = time.perf_counter()
+    progress = progress or (lambda stage, done, total: None)
+    with store.writer_lock():
+        store.refresh()
+        manifest = store.manifest()
+        full = full or manifest is None or manifest.model_id != embedder.model_id or _chunking_changed(
+            manifest, settings)
+        files, failed, whole = scan(list(paths) or [settings.corpus_dir])
+        plan = plan_changes(files, store.documents(), whole, full)
+        prepared, more_failed = _prepare(plan.added + plan.changed, progress, settings)
+        failed += more_failed
+        vectors, embedded, reused = _embed(prepared, store, embedder, settings, full, progress)
+        report = _report(plan, prepared, failed, embedded, reused, started)
+        changes = _changeset(plan, prepared, vectors, failed)
+        if not changes.upserts and not changes.deletes and manifest is not None:
+            report = _with_total(report, manifest.chunks, time.perf_counter() - started, manifest.generation)
+            store.record_report(report)
+            return report
+        new = store.write(changes, _manifest(settings, embedder, manifest), report)
+        return _with_total(report, new.chunks, time.perf_counter() - started, new.generation)
+
+
+def _chunking_changed(m: Manifest, s: Settings) -> bool:
+    return (m.chunk_words, m.overlap_words) != (s.chunk_words, s.overlap_words)
+
+
+def prepare_file(f: SourceFile, catalog: dict[str, dict[str, str]], settings: Settings) -> _Prepared:
+    """One file to a Document and its chunks; raises ExtractionError with a user-facing reason."""
+    raw = extract_file(f.path)
+    empty = [p.number for p in raw if not p.text.strip()]
+    if raw and len(empty) == len(raw):
+        what = f"{len(raw)} pagina's" if raw[0].number else "het bestand"
+        raise ExtractionError(f.path, f"geen tekstlaag: {what} zonder tekst (gescand?); niet geïndexeerd")
+    pages = clean_pages(raw)
+    head = "\n".join(p.text for p in raw[:2])[:4000]
+    tail = "\n".join(p.text for p in pages[-2:])[-2500:]
+    values, sources = merge_metadata(("catalog", catalog.get(f.source, {})),
+                                     ("text", metadata_from_text(head, tail)),
+                                     ("filename", metadata_from_filename(f.source)))
+    doc = Document(doc_id=doc_id_for(f.source), source=f.source, sha256=f.sha256,
+                   title=values.get("title", f.source), doc_type=values["doc_type"], date=values.get("date"),
+                   kenmerk=values.get("kenmerk"), dossier=values.get("dossier"), number=values.get("number"),
+                   author=values.get("author"), language=values.get("language", "nl"),
+                   page_count=len(raw) if raw and raw[0].number else 0, metadata_sources=sources)
+    chunks = chunk_document(doc, pages, settings.chunk_words, settings.overlap_words)
+    if not chunks:
+        raise ExtractionError(f.path, "geen tekst gevonden na opschonen")
+    warnings = [f"{f.source}: pagina {', '.join(map(str, empty))} zonder tekstlaag (gescand?)"] if empty else []
+    return _Prepared(f, doc, chunks, warnings)
+
+
+def _prepare(files: list[SourceFile], progress: Progress,
+             settings: Settings) -> tuple[list[_Prepared], list[FailedFile]]:
+    catalogs: dict[Path, dict[str, dict[str, str]]] = {}
+    prepared: list[_Prepared] = []
+    failed: list[FailedFile] = []
+    for i, f in enumerate(files):
+        progress("lezen", i, len(files))
+        if f.root not in catalogs:
+            catalogs[f.root] = load_catalog(f.root)
+        try:
+            prepared.append(prepare_file(f, catalogs[f.root], settings))
+        except ExtractionError as e:
+            log.warning("%s: %s", f.source, e.reason)
+            failed.append(FailedFile(f.source, e.reason))
+        except Exception as e:  # one bad file must not stop the batch
+            log.exception("%s: unexpected error", f.source)
+            failed.append(FailedFile(f.source, f"onverwachte fout: {type(e).__name__}: {e}"))
+    progress("lezen", len(files), len(files))
+    return prepared, failed
+
+
+def _embed(prepared: list[_Prepared], store: Store, embedder: Embedder, settings: Settings, full: bool,
+           progress: Progress) -> tuple[dict[str, np.ndarray], int, int]:
+    """Vectors per content hash: from the cache where the text is unchanged, else from the model."""
+    hashes = list(dict.fromkeys(c.content_hash for p in prepared for c in p.chunks))
+    cached = {} if full else store.cached_vectors(hashes)
+    texts = {c.content_hash: c.embed_text for p in prepared for c in p.chunks}
+    todo = [h for h in hashes if h not in cached]
+    vectors = dict(cached)
+    for start in range(0, len(todo), _EMBED_BATCH):
+        progress("embedden", start, len(todo))
+        batch = todo[start : start + _EMBED_BATCH]
+        out = embedder.embed_passages([texts[h] for h in batch], threads=settings.ingest_threads)
+        vectors.update(zip(batch, out, strict=True))
+    progress("embedden", len(todo), len(todo))
+    return vectors, len(todo), len(hashes) - len(todo)
+
+
+def _changeset(plan: Plan, prepared: list[_Prepared], vectors: dict[str, np.ndarray],
+               failed: list[FailedFile]) -> Changeset:
+    upserts = tuple(DocumentUpdate(p.document, tuple(p.chunks),
+                                   np.stack([vectors[c.content_hash] for c in p.chunks]))
+                    for p in prepared)
+    # A changed file that now fails keeps its previous version: nothing is lost on bad input.
+    return Changeset(upserts=upserts, deletes=tuple(d.doc_id for d in plan.removed))
+
+
+def _report(plan: Plan, prepared: list[_Prepared], failed: list[FailedFile], embedded: int, reused: int,
+            started: float) -> BuildReport:
+    ok = {p.file.source for p in prepared}
+    return BuildReport(
+        added=tuple(f.source for f in plan.added if f.source in ok),
+        changed=tuple(f.source for f in plan.changed if f.source in ok),
+        removed=tuple(d.source for d in plan.removed),
+        unchanged=tuple(d.source for d in plan.unchanged),
+        failed=tuple(failed),
+        warnings=tuple(w for p in prepared for w in p.warnings),
+        chunks_embedded=embedded,
+        chunks_reused=reused,
+        seconds=time.perf_counter() - started,
+        metadata_sources={p.document.source: p.document.metadata_sources for p in prepared},
+    )
+
+
+def _with_total(report: BuildReport, chunks: int, seconds: float, generation: str) -> BuildReport:
+    return replace(report, chunks_total=chunks, seconds=seconds, generation=generation)
+
+
+def _manifest(settings: Settings, embedder: Embedder, prev: Manifest | None) -> Manifest:
+    return Manifest(
+        generation="", model_id=embedder.model_id, dim=embedder.dim, chunk_words=settings.chunk_words,
+        overlap_words=settings.overlap_words, created=datetime.now(UTC).isoformat(timespec="seconds"),
+        next_vector_id=prev.next_vector_id if prev and prev.model_id == embedder.model_id else 0,
+        kb_version=__version__, extra={"embedder_version": getattr(embedder, "version", "")},
+    )

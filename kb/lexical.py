@@ -1,0 +1,118 @@
+"""Dutch BM25 (bm25s + PyStemmer 'dutch_porter' + Dutch stopwords), with compound splitting."""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from pathlib import Path
+
+import bm25s
+import numpy as np
+import Stemmer
+from bm25s.stopwords import STOPWORDS_DUTCH
+
+# 'dutch_porter' gives the stems PostgreSQL's 'dutch' configuration gives, so both stores agree.
+STEMMER_NAME = "dutch_porter"
+_EXTRA_STOPWORDS = {"wij", "we", "ons", "onze", "uw", "zo", "zoals", "mede", "waarbij", "hierbij",
+                    "daarbij", "wel", "hier", "daar", "zal", "zullen", "kunnen", "worden", "gaat"}
+STOPWORDS = frozenset(STOPWORDS_DUTCH) | _EXTRA_STOPWORDS
+_WORD = re.compile(r"\w+(?:[-'’]\w+)*")
+_MIN_PART = 4  # shorter compound parts ('re', 'ge', 'ver') split words that are no compounds
+_LINKS = ("", "s", "e", "en")  # Dutch linking morphemes: grens-regio, rijk-s-overheid, pann-en-koek
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Stemmer.Stemmer:
+    return Stemmer.Stemmer(STEMMER_NAME)
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased word forms; a hyphenated word yields its parts and the joined form."""
+    text = unicodedata.normalize("NFKC", text).lower().replace("’", "'")
+    out: list[str] = []
+    for w in _WORD.findall(text):
+        if "-" in w:
+            parts = [p for p in w.split("-") if p]
+            out.extend(parts)
+            out.append("".join(parts))
+        else:
+            out.append(w.removesuffix("'s"))
+    return [w for w in out if w not in STOPWORDS]
+
+
+class Decompounder:
+    """Splits a word into two words the corpus itself uses on their own (grenslandagenda ->
+    grensland + agenda), so a query for a part finds the compound and the other way round."""
+
+    def __init__(self, known: Iterable[str]) -> None:
+        self.known = frozenset(w for w in known if len(w) >= _MIN_PART and w.isalpha())
+
+    def split(self, word: str, depth: int = 2) -> list[str]:
+        """Known parts of a compound, longest tail first; [] when it is not one."""
+        if depth == 0 or len(word) < 2 * _MIN_PART or not word.isalpha():
+            return []
+        for cut in range(len(word) - _MIN_PART, _MIN_PART - 1, -1):
+            head, tail = word[:cut], word[cut:]
+            if tail not in self.known:
+                continue
+            for link in _LINKS:
+                stem = head[: len(head) - len(link)] if link else head
+                if not head.endswith(link) or len(stem) < _MIN_PART:
+                    continue
+                if stem in self.known:
+                    return [stem, tail]
+                inner = self.split(stem, depth - 1)
+                if inner:
+                    return [*inner, tail]
+        return []
+
+
+def analyze(text: str, decompounder: Decompounder | None = None) -> list[str]:
+    """Stemmed index terms of a text, compound parts included."""
+    ws = words(text)
+    if decompounder is not None:
+        ws = ws + [p for w in ws for p in decompounder.split(w)]
+    return _stemmer().stemWords(ws)
+
+
+class LexicalIndex:
+    """BM25 over rows; row i belongs to ids[i] (the vector ids of the chunks)."""
+
+    def __init__(self, bm25: bm25s.BM25, ids: np.ndarray, decompounder: Decompounder) -> None:
+        self._bm25 = bm25
+        self.ids = ids
+        self.decompounder = decompounder
+
+    @classmethod
+    def build(cls, texts: Sequence[str], ids: np.ndarray) -> LexicalIndex:
+        known = {w for t in texts for w in words(t)}
+        dec = Decompounder(known)
+        corpus = [analyze(t, dec) or [""] for t in texts]
+        bm25 = bm25s.BM25(k1=1.2, b=0.75)
+        bm25.index(corpus, show_progress=False)
+        return cls(bm25, np.asarray(ids, dtype=np.int64), dec)
+
+    def scores(self, query: str, mask: np.ndarray | None = None) -> np.ndarray:
+        """BM25 score of every row (0 where no term matches); `mask` zeroes rows left out."""
+        terms = [t for t in analyze(query, self.decompounder) if t in self._bm25.vocab_dict]
+        if not terms or len(self.ids) == 0:
+            return np.zeros(len(self.ids), dtype=np.float32)
+        s = np.asarray(self._bm25.get_scores(terms), dtype=np.float32)
+        return s * mask if mask is not None else s
+
+    def save(self, directory: Path) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        self._bm25.save(str(directory), show_progress=False)
+        np.save(directory / "row_ids.npy", self.ids)
+        (directory / "known_words.json").write_text(
+            json.dumps(sorted(self.decompounder.known), ensure_ascii=False), encoding="utf-8")
+
+    @classmethod
+    def load(cls, directory: Path) -> LexicalIndex:
+        bm25 = bm25s.BM25.load(str(directory), mmap=True, show_progress=False)
+        ids = np.load(directory / "row_ids.npy")
+        known = json.loads((directory / "known_words.json").read_text(encoding="utf-8"))
+        return cls(bm25, ids, Decompounder(known))

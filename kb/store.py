@@ -1,0 +1,124 @@
+"""The Store seam: everything search and ingest need from an index, whatever engine holds it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import numpy as np
+
+from kb.records import BuildReport, Chunk, Document, SearchFilters
+
+FORMAT_VERSION = 1
+
+
+class StoreError(RuntimeError):
+    """An index that cannot be used; the message says what to do."""
+
+
+class IndexNotFound(StoreError):
+    pass
+
+
+class IndexBusy(StoreError):
+    pass
+
+
+class ModelMismatch(StoreError):
+    pass
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """How an index generation was built; stored with it so the index describes itself."""
+
+    generation: str
+    model_id: str
+    dim: int
+    chunk_words: int
+    overlap_words: int
+    created: str
+    documents: int = 0
+    chunks: int = 0
+    next_vector_id: int = 0
+    stemmer: str = "dutch_porter"
+    context_header: bool = True
+    format_version: int = FORMAT_VERSION
+    kb_version: str = ""
+    extra: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Manifest:
+        return cls(**{k: v for k, v in d.items() if k in cls.__dataclass_fields__})
+
+
+@dataclass(frozen=True)
+class Candidate:
+    chunk_id: str
+    doc_id: str
+    score: float
+
+
+@dataclass(frozen=True)
+class DocumentUpdate:
+    """A document to (re)write whole: its chunks and their vectors, row for row."""
+
+    document: Document
+    chunks: tuple[Chunk, ...]
+    vectors: np.ndarray
+
+
+@dataclass(frozen=True)
+class Changeset:
+    upserts: tuple[DocumentUpdate, ...] = ()
+    deletes: tuple[str, ...] = ()  # doc_ids
+
+
+class Store(Protocol):
+    """Read side and write side of an index. One generation is visible at a time."""
+
+    def manifest(self) -> Manifest | None: ...
+
+    def refresh(self) -> bool:
+        """Pick up a newer generation written by another process; True when it changed."""
+        ...
+
+    def documents(self) -> list[Document]: ...
+
+    def chunks(self, chunk_ids: Sequence[str]) -> list[Chunk]: ...
+
+    def chunks_of(self, doc_id: str) -> list[Chunk]: ...
+
+    def dense_candidates(self, vector: np.ndarray, top_k: int,
+                         filters: SearchFilters | None = None) -> list[Candidate]: ...
+
+    def lexical_candidates(self, query: str, top_k: int,
+                           filters: SearchFilters | None = None) -> list[Candidate]: ...
+
+    def cached_vectors(self, content_hashes: Sequence[str]) -> dict[str, np.ndarray]:
+        """Vectors already computed for these embedded texts (the embedding cache)."""
+        ...
+
+    def writer_lock(self) -> AbstractContextManager[None]:
+        """Held for a whole build; a second writer gets IndexBusy."""
+        ...
+
+    def write(self, changes: Changeset, manifest: Manifest, report: BuildReport) -> Manifest:
+        """Apply changes as a new generation and make it live atomically."""
+        ...
+
+    def record_report(self, report: BuildReport) -> None:
+        """Keep the report of a build that changed nothing (no new generation)."""
+        ...
+
+    def last_report(self) -> dict[str, Any] | None: ...
+
+
+def iter_batches(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
