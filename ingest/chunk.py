@@ -61,11 +61,13 @@ def heading_of(line: str, prev: str, nxt: str) -> str | None:
     prev_ends = not prev.strip() or bool(_SENTENCE_END.search(prev.strip()))
     if _NAMED_HEADING.match(s) and prev_ends:
         return s.rstrip(" ,")
-    if _SENTENCE_END.search(s) or s.endswith(",") or not s[:1].isupper():
+    if _SENTENCE_END.search(s) or s.endswith(","):
         return None
     next_starts = not nxt.strip() or nxt.strip()[:1].isupper() or nxt.strip()[:1] in "•-"
     if _NUMBERED_HEADING.match(s) and prev_ends and next_starts:
         return s
+    if not s[:1].isupper():
+        return None
     if len(s.split()) <= 7 and not prev.strip() and next_starts and not re.search(r"\d{3,}", s):
         return s
     return None

@@ -76,8 +76,9 @@ def _key(line: str) -> str:
     return re.sub(r"\d+", "#", line.strip().lower())
 
 
-def _edges(lines: list[str], n: int = 4) -> list[str]:
+def _edges(lines: list[str]) -> list[str]:
     body = [ln for ln in lines if ln.strip()]
+    n = max(1, min(4, len(body) // 4))  # a short page has a short header and footer zone
     return body[:n] + body[-n:]
 
 
@@ -194,8 +195,15 @@ def _paragraph_closed(out: list[tuple[int | None, str]]) -> bool:
     return True
 
 
+_FUNCTION_WORDS = frozenset("de het een van en of in op te met voor aan die dat door om als bij naar "
+                            "der des den dem und zu the of and to a an for with".split())
+
+
 def _looks_like_heading(s: str) -> bool:
-    return len(s.split()) <= 8 and s[:1].isupper() or s.startswith("#")
+    words = s.split()
+    if s.startswith("#"):
+        return True
+    return 0 < len(words) <= 8 and s[:1].isupper() and words[-1].lower() not in _FUNCTION_WORDS
 
 
 def _join_broken_words(stream: list[tuple[int | None, str]]) -> list[tuple[int | None, str]]:

@@ -45,8 +45,10 @@ def load_catalog(corpus_dir: Path) -> dict[str, dict[str, Any]]:
     return out
 
 
-def metadata_from_text(head: str, tail: str) -> dict[str, str]:
-    """What the document itself prints: letterhead fields at the top, signature at the end."""
+def metadata_from_text(raw: str, tail: str) -> dict[str, str]:
+    """What the document itself prints: letterhead fields at the top, the Kamerstuk footer
+    anywhere in the raw text (cleaning removes it), the signature at the end."""
+    head = raw[:4000]
     found: dict[str, str] = {}
     m = _DATUM.search(head)
     date = parse_date_text(m.group(1)) if m else None
@@ -57,7 +59,7 @@ def metadata_from_text(head: str, tail: str) -> dict[str, str]:
         found["title"] = m.group(1).strip()
     if m := _KENMERK.search(head):
         found["kenmerk"] = m.group(1)
-    if m := _FOOTER.search(head + "\n" + tail):
+    if m := _FOOTER.search(raw):
         found["dossier"] = m.group(1) if " " in m.group(1) else f"{m.group(1)[:2]} {m.group(1)[2:]}"
         found["number"] = m.group(2)
     sig = list(_SIGNATURE.finditer(tail))

@@ -74,10 +74,10 @@ def prepare_file(f: SourceFile, catalog: dict[str, dict[str, str]], settings: Se
         what = f"{len(raw)} pagina's" if raw[0].number else "het bestand"
         raise ExtractionError(f.path, f"geen tekstlaag: {what} zonder tekst (gescand?); niet geïndexeerd")
     pages = clean_pages(raw)
-    head = "\n".join(p.text for p in raw[:2])[:4000]
+    raw_text = "\n".join(p.text for p in raw[:50])
     tail = "\n".join(p.text for p in pages[-2:])[-2500:]
     values, sources = merge_metadata(("catalog", catalog.get(f.source, {})),
-                                     ("text", metadata_from_text(head, tail)),
+                                     ("text", metadata_from_text(raw_text, tail)),
                                      ("filename", metadata_from_filename(f.source)))
     doc = Document(doc_id=doc_id_for(f.source), source=f.source, sha256=f.sha256,
                    title=values.get("title", f.source), doc_type=values["doc_type"], date=values.get("date"),

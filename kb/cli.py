@@ -76,10 +76,12 @@ def _parser() -> argparse.ArgumentParser:
 def _setup_logging(verbose: bool) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    # bm25s and pypdf set their own levels; only their warnings concern the user.
+    handler.addFilter(lambda r: r.levelno >= logging.WARNING or not r.name.startswith(("bm25s", "pypdf")))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
-    for noisy in ("pypdf", "bm25s", "httpx", "faiss", "sentence_transformers"):
+    for noisy in ("pypdf", "bm25s", "httpx", "faiss", "sentence_transformers", "httpcore"):
         logging.getLogger(noisy).setLevel(logging.ERROR)
 
 

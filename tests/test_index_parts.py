@@ -1,0 +1,126 @@
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kb.dates import TimeRef, format_date_nl, parse_time_refs, wants_latest
+from kb.fusion import reciprocal_rank_fusion
+from kb.glossary import dutch_terms, localize
+from kb.lang import detect_language
+from kb.lexical import Decompounder, LexicalIndex, analyze
+from kb.vectors import VectorIndex
+
+
+def _unit(rng: np.random.Generator, n: int, d: int) -> np.ndarray:
+    v = rng.normal(size=(n, d)).astype(np.float32)
+    return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+
+def _oracle(store: dict[int, np.ndarray], q: np.ndarray, k: int) -> list[int]:
+    ids = sorted(store)
+    scores = np.array([store[i] @ q for i in ids])
+    return [ids[j] for j in np.argsort(-scores, kind="stable")[:k]]
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["add", "remove", "update"]), st.integers(0, 40)), max_size=60),
+       st.integers(0, 2**31 - 1))
+def test_faiss_matches_a_numpy_oracle_under_add_delete_update(ops, seed):
+    rng = np.random.default_rng(seed)
+    d = 16
+    index, oracle = VectorIndex(d), {}
+    for op, i in ops:
+        if op == "add" and i not in oracle:
+            v = _unit(rng, 1, d)
+            index.add(np.array([i]), v)
+            oracle[i] = v[0]
+        elif op == "remove" and i in oracle:
+            index.remove(np.array([i]))
+            del oracle[i]
+        elif op == "update" and i in oracle:
+            v = _unit(rng, 1, d)
+            index.remove(np.array([i]))
+            index.add(np.array([i]), v)
+            oracle[i] = v[0]
+    assert len(index) == len(oracle)
+    q = _unit(rng, 1, d)[0]
+    ids, _ = index.search(q, 5)
+    assert list(ids) == _oracle(oracle, q, 5)
+    if oracle:
+        allowed = np.array(sorted(oracle)[::2])
+        ids, _ = index.search(q, 3, allowed)
+        assert list(ids) == _oracle({i: oracle[i] for i in allowed}, q, 3)
+
+
+def test_vectors_save_load_round_trip(tmp_path: Path):
+    rng = np.random.default_rng(1)
+    index = VectorIndex(8)
+    vecs = _unit(rng, 10, 8)
+    index.add(np.arange(100, 110), vecs)
+    index.remove(np.array([103]))
+    index.save(tmp_path / "v.faiss")
+    loaded = VectorIndex.load(tmp_path / "v.faiss")
+    assert len(loaded) == 9
+    np.testing.assert_allclose(loaded.reconstruct(np.array([104])), vecs[4:5], rtol=1e-6)
+    assert list(loaded.search(vecs[5], 1)[0]) == [105]
+
+
+def test_bm25_ranks_and_round_trips(tmp_path: Path):
+    texts = ["De grensregio's werken samen met Nedersaksen.", "Het kabinet investeert in woningen.",
+             "Een grenslandagenda voor Noordrijn-Westfalen."]
+    lex = LexicalIndex.build(texts, np.array([7, 8, 9]))
+    s = lex.scores("woningbouw woningen kabinet")
+    assert int(np.argmax(s)) == 1
+    lex.save(tmp_path / "lex")
+    again = LexicalIndex.load(tmp_path / "lex")
+    np.testing.assert_allclose(again.scores("Nedersaksen"), lex.scores("Nedersaksen"))
+    assert list(again.ids) == [7, 8, 9]
+
+
+def test_compound_splitting_matches_parts():
+    dec = Decompounder(["grensland", "agenda", "grens", "regio", "informatie", "punten"])
+    assert dec.split("grenslandagenda") == ["grensland", "agenda"]
+    assert dec.split("grensinformatiepunten") == ["grens", "informatie", "punten"]
+    assert dec.split("samenwerking") == []
+    texts = ["De grenslandagenda is vastgesteld.", "Een agenda voor de raad.", "Het grensland."]
+    lex = LexicalIndex.build(texts, np.array([1, 2, 3]))
+    assert lex.scores("agenda")[0] > 0  # the compound is found by its part
+    assert "grensland" in analyze("grenslandagenda", lex.decompounder)
+
+
+def test_rrf_is_pure_and_rewards_agreement():
+    fused = reciprocal_rank_fusion([["a", "b", "c"], ["b", "a", "d"]], k=60)
+    assert [k for k, _ in fused][:2] in (["a", "b"], ["b", "a"])
+    assert fused[0][1] == pytest.approx(1 / 61 + 1 / 62)
+    assert reciprocal_rank_fusion([["x"], ["y"]], weights=[1.0, 2.0])[0][0] == "y"
+
+
+@pytest.mark.parametrize("q,lang", [
+    ("Wat zei de brief van maart 2020 over de Benelux?", "nl"),
+    ("Hat Knops Ende 2021 gesagt, ob das Gutachten brauchbar ist?", "de"),
+    ("When did the Dutch cabinet respond to the European Commission?", "en"),
+    ("grenslandagenda NRW themas 2020 vs 2022", "nl"),
+])
+def test_language_detection(q, lang):
+    assert detect_language(q) == lang
+
+
+def test_time_refs_in_three_languages():
+    assert parse_time_refs("de brief van april 2018") == [TimeRef(2018, 4)]
+    assert parse_time_refs("der Brief vom Dezember 2021") == [TimeRef(2021, 12)]
+    assert parse_time_refs("the 2018 letter and the 2020 one") == [TimeRef(2018), TimeRef(2020)]
+    assert parse_time_refs("INTERREG-A 2014–2020 projecten") == []
+    assert parse_time_refs("Ende 2021")[0].matches("2021-12")
+    assert not parse_time_refs("Ende 2021")[0].matches("2021-03-09")
+    assert TimeRef(2022, 5).matches("2022-05-13") and not TimeRef(2022, 5).matches("2022-06-01")
+    assert wants_latest("the latest progress letter") and wants_latest("de laatste voortgangsbrief")
+    assert format_date_nl("2022-05-13") == "13 mei 2022"
+
+
+def test_glossary_both_ways():
+    assert "Aken" in dutch_terms("Was plant Aachen?", "de")[0]
+    assert any("Luik" in t for t in dutch_terms("Liège and Aachen", "en"))
+    assert localize("samenwerking met Aken en Nedersaksen", "de") == "samenwerking met Aachen en Niedersachsen"
+    assert localize("Grensinfopunt Luik", "en").startswith("cross-border information point Liège")

@@ -1,0 +1,148 @@
+"""Ingest and store plumbing with the hashing stand-in embedder (fast); the real model is in test_model.py."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import need_pdfs
+from ingest.pipeline import build_index
+from kb import writer
+from kb.embed import HashingEmbedder
+from kb.embedded import EmbeddedStore
+from kb.records import SearchFilters
+from kb.search import Searcher
+from kb.settings import Settings
+from kb.store import IndexBusy, ModelMismatch
+
+LETTER_2020 = "2020-03-09_kamerbrief_voortgang-grensoverschrijdende-samenwerking.txt"
+LETTER_2018 = "2018-04-20_kamerbrief_grensoverschrijdende-samenwerking.txt"
+
+
+def _build(settings: Settings, **kw):
+    store = EmbeddedStore(settings.index_dir)
+    return store, build_index(settings, store, HashingEmbedder(), **kw)
+
+
+def test_fresh_build_then_noop(hashing_settings: Settings):
+    store, report = _build(hashing_settings)
+    assert len(report.added) == 5 and not report.failed
+    assert report.chunks_embedded == report.chunks_total > 50
+    docs = {d.source: d for d in store.documents()}
+    assert all(d.date for d in docs.values())
+    assert docs["2023-12-15_kamerbrief_voortgang-programma-regios-aan-de-grens.txt"].kamerstuk == "32 851, nr. 79"
+    assert docs[LETTER_2018].metadata_sources["date"] == "catalog"
+    _, again = _build(hashing_settings)
+    assert again.chunks_embedded == 0 and len(again.unchanged) == 5
+    assert again.generation == report.generation  # nothing changed: no new generation
+
+
+def test_change_delete_add_reports_exactly_one_each(hashing_settings: Settings):
+    pdfs = need_pdfs()
+    store, _ = _build(hashing_settings)
+    corpus = hashing_settings.corpus_dir
+    f = corpus / LETTER_2020
+    f.write_text(f.read_text(encoding="utf-8") + "\n\nEen nieuwe alinea over de Eems-Dollard.\n", encoding="utf-8")
+    (corpus / LETTER_2018).unlink()
+    shutil.copy(pdfs / "plooi_20110301-draagmoederschap.pdf", corpus / "draagmoederschap.pdf")
+    store, report = _build(hashing_settings)
+    d = report.to_dict()["counts"]
+    assert (d["added"], d["changed"], d["removed"], d["unchanged"], d["failed"]) == (1, 1, 1, 3, 0)
+    assert 0 < report.chunks_embedded < report.chunks_total  # unchanged chunks came from the cache
+    searcher = Searcher(store, HashingEmbedder())
+    assert LETTER_2018 not in {doc.source for doc in store.documents()}
+    for q in ("Nuffic buurtaalonderwijs Duits", "Grensinformatiepunten grensregio's"):
+        assert all(h.document.source != LETTER_2018 for h in searcher.search(q, top_k=50))
+    pdf_hits = searcher.search("draagmoederschap VUmc wensouders", top_k=5,
+                               filters=SearchFilters(sources=("draagmoederschap.pdf",)))
+    assert pdf_hits and all(h.chunk.page in (1, 2, 3) for h in pdf_hits)
+    _, last = _build(hashing_settings)
+    assert last.chunks_embedded == 0
+
+
+def test_failed_file_is_reported_and_the_rest_indexed(hashing_settings: Settings):
+    corpus = hashing_settings.corpus_dir
+    (corpus / "leeg.pdf").write_bytes(b"")
+    (corpus / "nep.pdf").write_bytes(b"dit is geen pdf" * 20)
+    store, report = _build(hashing_settings)
+    failed = {f.source: f.reason for f in report.failed}
+    assert set(failed) == {"leeg.pdf", "nep.pdf"} and "leeg" in failed["leeg.pdf"]
+    assert len(report.added) == 5 and len(store.documents()) == 5
+
+
+def test_changed_file_that_breaks_keeps_its_previous_version(hashing_settings: Settings):
+    store, _ = _build(hashing_settings)
+    (hashing_settings.corpus_dir / LETTER_2020).write_bytes(b"")
+    _, report = _build(hashing_settings)
+    assert [f.source for f in report.failed] == [LETTER_2020]
+    assert LETTER_2020 in {d.source for d in store.documents()}
+
+
+def test_crash_while_writing_leaves_previous_generation(hashing_settings: Settings, monkeypatch):
+    store, first = _build(hashing_settings)
+    (hashing_settings.corpus_dir / LETTER_2018).unlink()
+
+    def boom(*a, **k):
+        raise OSError("disk full")
+
+    monkeypatch.setattr("kb.embedded.write_generation", boom)
+    with pytest.raises(OSError):
+        _build(hashing_settings)
+    reopened = EmbeddedStore(hashing_settings.index_dir)
+    assert reopened.generation == first.generation and len(reopened.documents()) == 5
+    monkeypatch.setattr("kb.embedded.write_generation", writer.write_generation)
+    _, report = _build(hashing_settings)
+    assert len(report.removed) == 1
+    assert not list(hashing_settings.index_dir.glob(".tmp-*"))
+
+
+def test_second_writer_is_refused(hashing_settings: Settings):
+    store = EmbeddedStore(hashing_settings.index_dir)
+    with store.writer_lock(), pytest.raises(IndexBusy, match="wait for it"):
+        build_index(hashing_settings, EmbeddedStore(hashing_settings.index_dir), HashingEmbedder())
+
+
+def test_search_refuses_an_index_of_another_model(hashing_settings: Settings):
+    store, _ = _build(hashing_settings)
+    with pytest.raises(ModelMismatch, match="kb ingest --full"):
+        Searcher(store, HashingEmbedder(dim=128))
+
+
+def test_reader_picks_up_a_new_generation_without_restart(hashing_settings: Settings):
+    reader_store, _ = _build(hashing_settings)
+    reader = EmbeddedStore(hashing_settings.index_dir)
+    old = reader.generation
+    (hashing_settings.corpus_dir / LETTER_2018).unlink()
+    _build(hashing_settings)
+    assert reader.generation == old and len(reader.documents()) == 5  # still serving the old one
+    assert reader.refresh() and len(reader.documents()) == 4
+
+
+def test_filters_restrict_results(hashing_settings: Settings):
+    from datetime import date
+
+    store, _ = _build(hashing_settings)
+    s = Searcher(store, HashingEmbedder())
+    hits = s.search("grensoverschrijdende samenwerking", top_k=20,
+                    filters=SearchFilters(since=date(2021, 1, 1), until=date(2022, 12, 31)))
+    assert hits and {h.document.date[:4] for h in hits} <= {"2021", "2022"}
+    assert s.search("samenwerking", filters=SearchFilters(doc_types=("roadmap",))) == []
+
+
+def test_every_shared_pdf_ingests_and_scans_are_reported(tmp_path: Path):
+    pdfs = need_pdfs()
+    settings = Settings(corpus_dir=pdfs, index_dir=tmp_path / "idx", embed_backend="hashing")
+    store, report = _build(settings)
+    failed = {f.source: f.reason for f in report.failed}
+    assert "plooi_blg-1007826.pdf" in failed and "geen tekstlaag" in failed["plooi_blg-1007826.pdf"]
+    supported = [p for p in pdfs.iterdir() if p.suffix in (".pdf", ".md", ".txt")]
+    assert len(report.added) + len(failed) == len(supported)
+    for doc in store.documents():  # no running header/footer line in more than one chunk
+        chunks = store.chunks_of(doc.doc_id)
+        lines: dict[str, set[int]] = {}
+        for c in chunks:
+            for sentence in set(c.text.split(". ")):
+                if any(w in sentence for w in ("Pagina ", "vergaderjaar", "Retouradres")) and len(sentence) < 80:
+                    lines.setdefault(sentence, set()).add(c.ordinal)
+        repeated = {s: o for s, o in lines.items() if len(o) > 1}
+        assert not repeated, (doc.source, repeated)
