@@ -163,11 +163,11 @@ def _move_footnotes(stream: list[tuple[int | None, str]]) -> list[tuple[int | No
             j = i + 1
             while j < len(stream) and stream[j][1].strip() and not _is_footnote_start(stream, j):
                 j += 1
-            pending.extend([(num, "")] + stream[i:j])
+            pending.extend([(num, ""), *stream[i:j]])
             i = j
             continue
         if pending and not ln.strip() and _paragraph_closed(out):
-            out.extend(pending + [(num, "")])
+            out.extend([*pending, (num, "")])
             pending = []
         continues = ln.lstrip()[:1].islower()
         if continues and pending and out and not _paragraph_closed(out) and not out[-1][1].strip():
@@ -195,8 +195,7 @@ def _paragraph_closed(out: list[tuple[int | None, str]]) -> bool:
     return True
 
 
-_FUNCTION_WORDS = frozenset("de het een van en of in op te met voor aan die dat door om als bij naar "
-                            "der des den dem und zu the of and to a an for with".split())
+_FUNCTION_WORDS = frozenset(["de", "het", "een", "van", "en", "of", "in", "op", "te", "met", "voor", "aan", "die", "dat", "door", "om", "als", "bij", "naar", "der", "des", "den", "dem", "und", "zu", "the", "of", "and", "to", "a", "an", "for", "with"])
 
 
 def _looks_like_heading(s: str) -> bool:

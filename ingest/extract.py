@@ -88,9 +88,9 @@ def read_text(path: Path) -> str:
 
 
 class _TextOnly(HTMLParser):
-    _SKIP = {"script", "style", "noscript", "template", "head"}
-    _BLOCK = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article",
-              "table", "ul", "ol", "blockquote", "pre"}
+    _SKIP = frozenset({"script", "style", "noscript", "template", "head"})
+    _BLOCK = frozenset({"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article",
+              "table", "ul", "ol", "blockquote", "pre"})
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)

@@ -82,7 +82,8 @@ class SentenceTransformerEmbedder:
             query_prompt = passage_prompt = ""
         prompts = {"query": query_prompt, "passage": passage_prompt}
         self._model = SentenceTransformer(path, prompts=prompts, local_files_only=True, device="cpu")
-        self.dim = int(self._model.get_sentence_embedding_dimension() or 0)
+        dim_of = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dim = int(dim_of() or 0)
         self.model_id = f"sentence-transformers/{_model_name(model) if model else 'all-MiniLM-L6-v2'}"
 
     def embed_query(self, text: str) -> np.ndarray:

@@ -6,21 +6,13 @@ import re
 
 _WORDS: dict[str, frozenset[str]] = {
     "nl": frozenset(
-        "de het een en van in is op te dat die voor met zijn niet aan er ook als bij om wat hoe "
-        "welke waarom wanneer waar wie zich naar worden wordt werd heeft hebben zou kan door over "
-        "uit nog dan maar deze dit tot onder tussen volgens staat stond zei brief minister kamer "
-        "regio's grens gemeenten".split()
+        ["de", "het", "een", "en", "van", "in", "is", "op", "te", "dat", "die", "voor", "met", "zijn", "niet", "aan", "er", "ook", "als", "bij", "om", "wat", "hoe", "welke", "waarom", "wanneer", "waar", "wie", "zich", "naar", "worden", "wordt", "werd", "heeft", "hebben", "zou", "kan", "door", "over", "uit", "nog", "dan", "maar", "deze", "dit", "tot", "onder", "tussen", "volgens", "staat", "stond", "zei", "brief", "minister", "kamer", "regio's", "grens", "gemeenten"]
     ),
     "de": frozenset(
-        "der die das und ist nicht mit von zu den dem des ein eine einer auf für im sich auch "
-        "wie was wer wann warum welche welcher welches gibt es sind wird wurde hat haben über "
-        "nach bei aus oder zum zur vom brief laut gesagt sagt während grenzüberschreitende "
-        "niederlande niederländische".split()
+        ["der", "die", "das", "und", "ist", "nicht", "mit", "von", "zu", "den", "dem", "des", "ein", "eine", "einer", "auf", "für", "im", "sich", "auch", "wie", "was", "wer", "wann", "warum", "welche", "welcher", "welches", "gibt", "es", "sind", "wird", "wurde", "hat", "haben", "über", "nach", "bei", "aus", "oder", "zum", "zur", "vom", "brief", "laut", "gesagt", "sagt", "während", "grenzüberschreitende", "niederlande", "niederländische"]
     ),
     "en": frozenset(
-        "the and of to is in for on what which who when why how does did do are was were has "
-        "have with from by about this that letter minister between border regions said say "
-        "dutch cabinet any there".split()
+        ["the", "and", "of", "to", "is", "in", "for", "on", "what", "which", "who", "when", "why", "how", "does", "did", "do", "are", "was", "were", "has", "have", "with", "from", "by", "about", "this", "that", "letter", "minister", "between", "border", "regions", "said", "say", "dutch", "cabinet", "any", "there"]
     ),
 }
 _TOKEN = re.compile(r"[a-zà-ÿß']+")

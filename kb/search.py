@@ -116,7 +116,7 @@ class Searcher:
 
     def _hits(self, fused: list[tuple[str, float]], docs: dict[str, Document]) -> list[Hit]:
         chunks = {c.chunk_id: c for c in self.store.chunks([cid for cid, _ in fused])}
-        hits = []
+        hits: list[Hit] = []
         for cid, score in fused:
             chunk = chunks.get(cid)
             if chunk is not None and chunk.doc_id in docs:

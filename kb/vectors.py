@@ -51,7 +51,8 @@ class VectorIndex:
         k = min(top_k, len(self) if allowed is None else len(allowed))
         params = None
         if allowed is not None:
-            params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(np.ascontiguousarray(allowed, np.int64)))
+            selector = faiss.IDSelectorBatch(np.ascontiguousarray(allowed, np.int64))
+            params = faiss.SearchParameters(sel=selector)  # type: ignore[call-arg]
         scores, ids = self._index.search(q, k, params=params)
         keep = ids[0] >= 0
         return ids[0][keep], scores[0][keep]

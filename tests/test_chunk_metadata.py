@@ -1,7 +1,9 @@
 import re
+from itertools import pairwise
 from pathlib import Path
 
 from conftest import CORPUS
+
 from ingest.chunk import chunk_document, context_header, heading_of
 from ingest.clean import clean_pages
 from ingest.extract import extract_file
@@ -32,7 +34,7 @@ def test_chunks_are_deterministic_sized_and_overlapping():
     assert [c.chunk_id for c in a] == [c.chunk_id for c in b]
     assert len({c.chunk_id for c in a}) == len(a)
     assert max(len(c.text.split()) for c in a) <= 120 + 40  # a final tiny chunk may be merged
-    same_section = [(x, y) for x, y in zip(a, a[1:], strict=False) if x.section == y.section]
+    same_section = [(x, y) for x, y in pairwise(a) if x.section == y.section]
     assert any(set(x.text.split()[-15:]) & set(y.text.split()[:40]) for x, y in same_section)
 
 

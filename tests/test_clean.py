@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from conftest import need_pdfs
+
 from ingest.clean import clean_pages, clean_text
 from ingest.extract import extract_file
 from kb.records import Page

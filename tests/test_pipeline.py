@@ -4,8 +4,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import need_pdfs
+
 from ingest.pipeline import build_index
 from kb import writer
 from kb.embed import HashingEmbedder
@@ -79,7 +79,7 @@ def test_changed_file_that_breaks_keeps_its_previous_version(hashing_settings: S
 
 
 def test_crash_while_writing_leaves_previous_generation(hashing_settings: Settings, monkeypatch):
-    store, first = _build(hashing_settings)
+    _, first = _build(hashing_settings)
     (hashing_settings.corpus_dir / LETTER_2018).unlink()
 
     def boom(*a, **k):
@@ -109,7 +109,7 @@ def test_search_refuses_an_index_of_another_model(hashing_settings: Settings):
 
 
 def test_reader_picks_up_a_new_generation_without_restart(hashing_settings: Settings):
-    reader_store, _ = _build(hashing_settings)
+    _build(hashing_settings)
     reader = EmbeddedStore(hashing_settings.index_dir)
     old = reader.generation
     (hashing_settings.corpus_dir / LETTER_2018).unlink()
