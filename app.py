@@ -8,6 +8,7 @@ import re
 import sys
 import threading
 from datetime import date
+from typing import Any
 
 import kb  # noqa: F401  (offline switches before gradio is imported)
 from kb.answer import Answer, answer_question
@@ -102,7 +103,7 @@ def newer_letters(kbase: KnowledgeBase) -> dict[str, str]:
     return out
 
 
-def build_app(kbase: KnowledgeBase):  # type: ignore[no-untyped-def]
+def build_app(kbase: KnowledgeBase) -> Any:
     import gradio as gr
 
     def on_search(query: str, types: list[str], since: str, until: str, order: str) -> str:
@@ -137,7 +138,7 @@ def build_app(kbase: KnowledgeBase):  # type: ignore[no-untyped-def]
             ask_btn = gr.Button("Vraag stellen", variant="primary", elem_id="ask-button")
             ask_out = gr.HTML(elem_id="ask-output")
             ask_btn.click(on_ask, q, ask_out, api_name="ask")
-            q.submit(on_ask, q, ask_out, api_name=False)
+            q.submit(on_ask, q, ask_out, api_visibility="private")
         with gr.Tab("Zoeken"):
             sq = gr.Textbox(label="Zoekvraag", elem_id="search-input")
             with gr.Row():
@@ -148,13 +149,13 @@ def build_app(kbase: KnowledgeBase):  # type: ignore[no-untyped-def]
             search_btn = gr.Button("Zoeken", variant="primary", elem_id="search-button")
             search_out = gr.HTML(elem_id="search-output")
             search_btn.click(on_search, [sq, types, since, until, order], search_out, api_name="search")
-            sq.submit(on_search, [sq, types, since, until, order], search_out, api_name=False)
+            sq.submit(on_search, [sq, types, since, until, order], search_out, api_visibility="private")
         with gr.Tab("Documenten"):
             table = gr.Dataframe(headers=["Titel", "Type", "Datum", "Kamerstuk", "Bestand"],
                                  interactive=False, elem_id="documents")
             refresh = gr.Button("Vernieuwen")
-            refresh.click(on_documents, None, table, api_name=False)
-            demo.load(on_documents, None, table, api_name=False)
+            refresh.click(on_documents, None, table, api_visibility="private")
+            demo.load(on_documents, None, table, api_visibility="private")
     return demo
 
 

