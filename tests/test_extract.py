@@ -43,3 +43,16 @@ def test_corrupt_pdf_raises(tmp_path: Path):
     f.write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 9 0 R >>\n%%EOF")
     with pytest.raises(ExtractionError):
         extract_file(f)
+
+
+def test_docx_paragraphs(tmp_path: Path):
+    import zipfile
+
+    f = tmp_path / "brief.docx"
+    body = ("<w:document xmlns:w='http://schemas.openxmlformats.org/wordprocessingml/2006/main'><w:body>"
+            "<w:p><w:r><w:t>Betreft Grenswerk</w:t></w:r></w:p>"
+            "<w:p><w:r><w:t xml:space='preserve'>Eerste zin &amp; </w:t></w:r><w:r><w:t>vervolg.</w:t></w:r></w:p>"
+            "</w:body></w:document>")
+    with zipfile.ZipFile(f, "w") as z:
+        z.writestr("word/document.xml", body)
+    assert extract_file(f)[0].text == "Betreft Grenswerk\n\nEerste zin & vervolg."
