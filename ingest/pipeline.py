@@ -53,7 +53,7 @@ def build_index(settings: Settings, store: Store, embedder: Embedder, paths: Seq
         failed += more_failed
         vectors, embedded, reused = _embed(prepared, store, embedder, settings, full, progress)
         report = _report(plan, prepared, failed, embedded, reused, started)
-        changes = _changeset(plan, prepared, vectors, failed)
+        changes = _changeset(plan, prepared, vectors)
         if not changes.upserts and not changes.deletes and manifest is not None:
             report = _with_total(report, manifest.chunks, time.perf_counter() - started, manifest.generation)
             store.record_report(report)
@@ -129,8 +129,7 @@ def _embed(prepared: list[_Prepared], store: Store, embedder: Embedder, settings
     return vectors, len(todo), len(hashes) - len(todo)
 
 
-def _changeset(plan: Plan, prepared: list[_Prepared], vectors: dict[str, np.ndarray],
-               failed: list[FailedFile]) -> Changeset:
+def _changeset(plan: Plan, prepared: list[_Prepared], vectors: dict[str, np.ndarray]) -> Changeset:
     upserts = tuple(DocumentUpdate(p.document, tuple(p.chunks),
                                    np.stack([vectors[c.content_hash] for c in p.chunks]))
                     for p in prepared)

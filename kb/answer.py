@@ -15,7 +15,7 @@ from kb.search import Searcher, analyze_query
 _SENTENCE = re.compile(r"(?<=[.!?])[⁰¹²³⁴⁵⁶⁷⁸⁹]*\s+(?=[A-ZÀ-Ý0-9•‘'\"(])")
 _QUANTITY_Q = re.compile(r"\b(hoeveel|hoe groot|hoe hoog|hoe veel|welk bedrag|wie ?viel|wie hoch|wie groß|"
                          r"how much|how many|how large|what amount)\b", re.I)
-_MONEY_Q = re.compile(r"\b(budget|geld|bedrag|subsidie|euro|kost|kosten|money|funding|geld|mittel|finanz)", re.I)
+_MONEY_Q = re.compile(r"\b(budget|geld|bedrag|subsidie|euro|kost|kosten|money|funding|mittel|finanz)", re.I)
 _NUMBER = re.compile(r"\d|\b(een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|twintig|honderd|duizend)\b", re.I)
 _MONEY = re.compile(r"€|\beuro\b|\bmiljoen\b|\bmiljard\b|\bmln\b|\bEUR\b", re.I)
 _COVERAGE = 0.5  # share of the question's content terms a sentence must carry to state a figure
