@@ -9,12 +9,12 @@ from dataclasses import dataclass
 
 from kb.dates import format_date_nl
 from kb.records import Chunk, Document, Page
+from kb.sentences import split_sentences
 
 _MD_HEADING = re.compile(r"^#{1,6}\s+(.+)$")
 _NAMED_HEADING = re.compile(r"^(spoor|deel|hoofdstuk|paragraaf|bijlage|artikel|stap)\s+\d+\b.{0,120}$", re.I)
 _NUMBERED_HEADING = re.compile(r"^\d{1,2}(\.\d{1,2})*\.?\s+[A-ZÀ-Ý][^.!?;]{2,80}$")
 _SENTENCE_END = re.compile(r"[.!?:;][⁰¹²³⁴⁵⁶⁷⁸⁹\d]*[\"'’”)]?$")
-_SPLIT = re.compile(r"(?<=[.!?])[⁰¹²³⁴⁵⁶⁷⁸⁹]*[\"'’”)]?\s+(?=[A-ZÀ-Ý0-9•\"'‘“(¹²³⁴⁵⁶⁷⁸⁹-])")
 _MIN_CHUNK_WORDS = 30
 
 
@@ -105,7 +105,7 @@ def _split_paragraph(para: list[tuple[int | None, str]], section: str) -> Iterat
         starts.append((len(text), num))
         text += ln + " "
     pos = 0
-    for piece in _SPLIT.split(text.strip()):
+    for piece in split_sentences(text):
         start = text.find(piece, pos)
         pos = max(pos, start)
         page = next((n for off, n in reversed(starts) if off <= start), para[0][0])

@@ -11,8 +11,8 @@ from kb.glossary import localize
 from kb.lexical import analyze
 from kb.records import Hit
 from kb.search import Searcher, analyze_query
+from kb.sentences import split_sentences
 
-_SENTENCE = re.compile(r"(?<=[.!?])[⁰¹²³⁴⁵⁶⁷⁸⁹]*\s+(?=[A-ZÀ-Ý0-9•‘'\"(])")
 _QUANTITY_Q = re.compile(r"\b(hoeveel|hoe groot|hoe hoog|hoe veel|welk bedrag|wie ?viel|wie hoch|wie groß|"
                          r"how much|how many|how large|what amount)\b", re.I)
 _MONEY_Q = re.compile(r"\b(budget|geld|bedrag|subsidie|euro|kost|kosten|money|funding|mittel|finanz)", re.I)
@@ -83,7 +83,7 @@ def answer_question(searcher: Searcher, question: str, top_k: int = 8, max_quote
 
 
 def _sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE.split(text) if len(s.split()) >= 4]
+    return [s.strip() for s in split_sentences(text) if len(s.split()) >= 4]
 
 
 def _best_sentence(hit: Hit, terms: set[str]) -> _Candidate:

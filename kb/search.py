@@ -17,7 +17,7 @@ from kb.records import Document, Hit, SearchFilters
 from kb.store import Candidate, IndexNotFound, ModelMismatch, Store
 
 # How much a list of passages from the letter a query names by its date counts against the
-# plain hybrid list. Measured on the development set; see README "Zoekkwaliteit".
+# plain hybrid list. Measured on the development set; see README "Retrieval quality".
 TIME_WEIGHT = 1.5
 # German and English queries reach the Dutch keyword index only through glossary names and the
 # words they share with Dutch (names, acronyms); that list counts for this much against dense.
