@@ -41,6 +41,7 @@ class Citation:
     date: str | None
     quote: str
     chunk_id: str
+    text: str = ""  # the whole cited passage, for the reader who wants the context
 
 
 @dataclass(frozen=True)
@@ -49,10 +50,14 @@ class Answer:
     answer: str
     citations: tuple[Citation, ...] = ()
     language: str = "nl"
+    mode: str = "extractive"  # or "generative"
+    dropped: tuple[str, ...] = ()  # generated sentences left out for want of a supporting citation
+    question: str = ""  # the question as searched (a follow-up made to stand alone)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"answered": self.answered, "answer": self.answer,
-                "citations": [asdict(c) for c in self.citations]}
+        return {"answered": self.answered, "answer": self.answer, "language": self.language,
+                "mode": self.mode, "standalone_question": self.question,
+                "citations": [asdict(c) for c in self.citations], "dropped": list(self.dropped)}
 
 
 @dataclass(frozen=True)
@@ -63,41 +68,62 @@ class _Candidate:
     coverage: float
 
 
-def answer_question(searcher: Searcher, question: str, top_k: int = 8, max_quotes: int = 3) -> Answer:
+def answer_question(searcher: Searcher, question: str, top_k: int = 8, max_quotes: int = 3,
+                    quote_sentences: int = 3) -> Answer:
     qa = analyze_query(question)
     hits = searcher.search(question, top_k=top_k)
     terms = set(analyze(qa.lexical_query))
-    candidates = [_best_sentence(h, terms) for h in hits[:5]]
+    candidates = [_best_sentence(h, terms, quote_sentences) for h in hits[:5]]
     if not hits or not _answerable(question, candidates, qa.language):
-        return Answer(False, NOT_FOUND[qa.language], (), qa.language)
+        return Answer(False, NOT_FOUND[qa.language], (), qa.language, question=question)
     chosen = _choose(candidates, max_quotes, len(qa.time_refs) >= 2)
     citations = tuple(Citation(c.hit.document.doc_id, c.hit.document.title, c.hit.document.source,
-                               c.hit.chunk.page, c.hit.document.date, c.sentence, c.hit.chunk.chunk_id)
+                               c.hit.chunk.page, c.hit.document.date, c.sentence, c.hit.chunk.chunk_id,
+                               c.hit.chunk.text)
                       for c in chosen)
     lines = [INTRO[qa.language]]
     for n, c in enumerate(citations, 1):
         page = f", p. {c.page}" if c.page else ""
         quote = localize(c.quote, qa.language)
         lines.append(f"- «{quote}» [{n}] ({c.title}, {format_date_nl(c.date)}{page})")
-    return Answer(True, "\n".join(lines), citations, qa.language)
+    return Answer(True, "\n".join(lines), citations, qa.language, question=question)
 
 
 def _sentences(text: str) -> list[str]:
     return [s.strip() for s in split_sentences(text) if len(s.split()) >= 4]
 
 
-def _best_sentence(hit: Hit, terms: set[str]) -> _Candidate:
-    best = _Candidate(hit, hit.chunk.text[:400], 0.0, 0.0)
-    sentences = _sentences(hit.chunk.text)
+def _best_sentence(hit: Hit, terms: set[str], window: int) -> _Candidate:
+    quote, score, coverage = _best_window(hit.chunk.text, terms, window)
+    return _Candidate(hit, quote, score, coverage)
+
+
+def best_quote(text: str, terms: set[str], window: int = 2) -> str:
+    """The sentences of a passage that carry most of the given (stemmed) terms."""
+    return _best_window(text, terms, window)[0]
+
+
+def _best_window(text: str, terms: set[str], window: int) -> tuple[str, float, float]:
+    best = (text[:400], 0.0, 0.0)
+    sentences = _sentences(text)
     for i, s in enumerate(sentences):
         got = terms & set(analyze(s))
         coverage = len(got) / len(terms) if terms else 0.0
         score = len(got) + 0.01 * (1 / (1 + i))  # ties go to the earlier sentence
-        if score > best.score:
-            # the next sentence usually completes the point (a reason, a list, a date)
-            quote = " ".join(sentences[i : i + 2])
-            best = _Candidate(hit, quote, score, coverage)
+        if score > best[1]:
+            # the next sentences usually complete the point (a reason, a list, a date)
+            best = (_window(sentences, i, window), score, coverage)
     return best
+
+
+def _window(sentences: list[str], start: int, n: int, max_words: int = 110) -> str:
+    """The sentence and up to n-1 following ones that complete it, within a readable length."""
+    out = [sentences[start]]
+    for s in sentences[start + 1 : start + n]:
+        if sum(len(x.split()) for x in out) + len(s.split()) > max_words:
+            break
+        out.append(s)
+    return " ".join(out)
 
 
 def _answerable(question: str, candidates: list[_Candidate], language: str) -> bool:

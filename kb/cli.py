@@ -155,15 +155,18 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
-    from kb.answer import answer_question
+    from kb.conversation import respond
+    from kb.generate import make_llm
 
     if bool(args.question) == bool(args.questions):
         raise ValueError("give either a QUESTION or --questions FILE.jsonl")
     searcher = _searcher(settings)
+    llm = make_llm(settings)
     items = _read_jsonl(args.questions) if args.questions else iter([{"id": None, "question": args.question}])
     for item in items:
         question = str(item.get("question") or "")
-        ans = answer_question(searcher, question, top_k=args.k)
+        ans = respond(searcher, question, history=[str(h) for h in item.get("history", [])], llm=llm,
+                      top_k=args.k)
         if args.json or args.questions:
             _emit({"id": item.get("id"), "question": question, **ans.to_dict()})
         else:

