@@ -1,45 +1,76 @@
-"""Gradio app: Vragen, Zoeken and Documenten over the knowledge base (thin handlers over kb)."""
+"""The web app: Gradio tabs for people, a JSON API and MCP tools for programs; thin over kb."""
 
 from __future__ import annotations
 
 import html
+import json
 import logging
-import re
 import sys
 import threading
 from datetime import date
+from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
+
 import kb  # noqa: F401  (offline switches before gradio is imported)
-from kb.answer import Answer, answer_question
+from ingest.operator import Operators, Reindexer, UploadRefused, accept_upload, corpus_roots
+from kb.answer import Answer
 from kb.backend import open_store
+from kb.conversation import respond
 from kb.dates import format_date_nl
+from kb.diploma import PROFESSIONS, ROUTES, diploma_lookup
 from kb.embed import make_embedder
-from kb.lexical import words
-from kb.records import DOC_TYPES, Hit, SearchFilters
+from kb.generate import make_llm
+from kb.passage import passage_context
+from kb.records import DOC_TYPES, Hit, SearchFilters, later_in_dossier
+from kb.render import (
+    TYPE_LABELS,
+    render_answer,
+    render_conversation,
+    render_diploma,
+    render_hits,
+    render_report,
+)
 from kb.search import Searcher
 from kb.settings import Settings
 
 log = logging.getLogger("app")
 
-TYPE_LABELS = {"kamerbrief": "Kamerbrief", "advies": "Advies", "roadmap": "Roadmap", "factsheet": "Factsheet",
-               "other": "Overig"}
+
+class AskRequest(BaseModel):
+    question: str
+    history: list[str] = []  # earlier questions of the conversation, as asked, oldest first
+MAX_TOP_K = 50
 
 
 class KnowledgeBase:
-    """The app's one handle on the index; picks up a new generation without a restart."""
+    """The app's one handle on the index; serves a new generation as soon as it is live."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.store = open_store(settings)
         self.searcher = Searcher(self.store, make_embedder(settings))
+        self.llm = make_llm(settings)
+        self.operators = Operators(settings)
+        self.reindexer = Reindexer(settings, open_store)
         self._lock = threading.Lock()
 
     def current(self) -> Searcher:
         with self._lock:
             if self.store.refresh():
-                log.info("serving new index generation %s", self.store.manifest().generation)  # type: ignore[union-attr]
+                log.info("serving index generation %s", self.generation())
         return self.searcher
+
+    def generation(self) -> str:
+        m = self.store.manifest()
+        return m.generation if m else "-"
+
+    def search(self, query: str, top_k: int = 10, filters: SearchFilters | None = None) -> list[Hit]:
+        return self.current().search(query, top_k=max(1, min(top_k, MAX_TOP_K)), filters=filters)
+
+    def ask(self, question: str, history: list[str] | None = None) -> Answer:
+        return respond(self.current(), question, history or [], llm=self.llm)
 
 
 def _parse_date(text: str, label: str) -> date | None:
@@ -52,117 +83,217 @@ def _parse_date(text: str, label: str) -> date | None:
         raise ValueError(f"{label}: '{text}' is geen datum; gebruik JJJJ-MM-DD, bijvoorbeeld 2020-03-09") from None
 
 
-def _highlight(text: str, query: str) -> str:
-    """Escaped text with query words marked; the marks are ours, the text never is HTML."""
-    escaped = html.escape(text)
-    terms = sorted({w for w in words(query) if len(w) > 3}, key=len, reverse=True)
-    if not terms:
-        return escaped
-    pattern = re.compile("(" + "|".join(re.escape(html.escape(t)) for t in terms) + r")\w*", re.I)
-    return pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", escaped)
-
-
-def render_hits(hits: list[Hit], query: str, newer: dict[str, str]) -> str:
-    if not hits:
-        return "<p class='kb-empty'>Geen resultaten. Probeer andere woorden of ruimere filters.</p>"
-    parts = []
-    for h in hits:
-        d, c = h.document, h.chunk
-        page = f" · pagina {c.page}" if c.page else ""
-        section = f" · {html.escape(c.section)}" if c.section else ""
-        note = ""
-        if d.doc_id in newer:
-            note = f"<div class='kb-newer'>Er is een nieuwere brief in dit dossier: {html.escape(newer[d.doc_id])}</div>"
-        parts.append(
-            f"<div class='kb-hit'><div class='kb-meta'><b>{h.rank}. {html.escape(d.title)}</b> · "
-            f"{html.escape(TYPE_LABELS.get(d.doc_type, d.doc_type))} · {html.escape(format_date_nl(d.date))}"
-            f"{page}{section}</div><div class='kb-text'>{_highlight(c.text, query)}</div>{note}</div>")
-    return "\n".join(parts)
-
-
-def render_answer(ans: Answer) -> str:
-    if not ans.answered:
-        return f"<p class='kb-answer'>{html.escape(ans.answer)}</p>"
-    lines = [f"<p class='kb-answer'>{html.escape(ans.answer.splitlines()[0])}</p><ol class='kb-citations'>"]
-    for c in ans.citations:
-        page = f", pagina {c.page}" if c.page else ""
-        lines.append(f"<li><q>{html.escape(c.quote)}</q><br><small>{html.escape(c.title)} "
-                     f"({html.escape(format_date_nl(c.date))}{page}) · {html.escape(c.source)}</small></li>")
-    return "\n".join([*lines, "</ol>"])
-
-
-def newer_letters(kbase: KnowledgeBase) -> dict[str, str]:
-    """doc_id -> title and date of the newest later letter in the same Kamerstuk dossier."""
-    docs = [d for d in kbase.store.documents() if d.dossier and d.date]
-    out = {}
-    for d in docs:
-        later = [o for o in docs if o.dossier == d.dossier and (o.date or "") > (d.date or "")]
-        if later:
-            newest = max(later, key=lambda o: o.date or "")
-            out[d.doc_id] = f"{newest.title} ({format_date_nl(newest.date)})"
-    return out
+def _error(message: str) -> str:
+    return f"<p class='kb-error'>{html.escape(message)}</p>"
 
 
 def build_app(kbase: KnowledgeBase) -> Any:
     import gradio as gr
 
-    def on_search(query: str, types: list[str], since: str, until: str, order: str) -> str:
+    def on_search(query: str, types: list[str], since: str, until: str, doc: str | None, order: str) -> str:
         try:
             filters = SearchFilters(doc_types=tuple(types or ()), since=_parse_date(since, "Vanaf"),
-                                    until=_parse_date(until, "Tot en met"))
+                                    until=_parse_date(until, "Tot en met"), doc_ids=(doc,) if doc else ())
         except ValueError as e:
-            return f"<p class='kb-error'>{html.escape(str(e))}</p>"
+            return _error(str(e))
         if not (query or "").strip():
             return "<p class='kb-empty'>Typ een zoekvraag.</p>"
-        hits = kbase.current().search(query, top_k=10, filters=filters)
+        hits = kbase.search(query, 10, filters)
         if order == "Nieuwste eerst":
             hits = sorted(hits, key=lambda h: h.document.date or "", reverse=True)
-        return render_hits(hits, query, newer_letters(kbase))
+        later = {k: f"{d.title} ({format_date_nl(d.date)})" for k, d in later_in_dossier(kbase.store.documents()).items()}
+        return render_hits(hits, query, later)
 
-    def on_ask(question: str) -> str:
+    def on_ask(question: str, turns: list[list[str]]) -> tuple[str, list[list[str]], str]:
         if not (question or "").strip():
-            return "<p class='kb-empty'>Stel een vraag.</p>"
-        return render_answer(answer_question(kbase.current(), question))
+            return render_conversation([(q, a) for _, q, a in turns]), turns, ""
+        ans = kbase.ask(question, [asked for _, asked, _ in turns])
+        passages = {c.chunk_id: p for c in ans.citations if (p := passage_context(kbase.store, c.chunk_id))}
+        turns = [*turns, [ans.question, question, render_answer(ans, passages)]]
+        return render_conversation([(q, a) for _, q, a in turns]), turns, ""
 
-    def on_documents() -> list[list[str]]:
+    def on_diploma(prof_label: str, route: str) -> str:
+        try:
+            return render_diploma(diploma_lookup(kbase.current(), prof_label, route))
+        except ValueError as e:
+            return _error(str(e))
+
+    def on_documents() -> tuple[list[list[str]], str, Any]:
         kbase.current()
-        return [[d.title, TYPE_LABELS.get(d.doc_type, d.doc_type), format_date_nl(d.date), d.kamerstuk or "",
-                 d.source] for d in sorted(kbase.store.documents(), key=lambda d: d.date or "", reverse=True)]
+        docs = sorted(kbase.store.documents(), key=lambda d: d.date or "", reverse=True)
+        rows = [[d.title, TYPE_LABELS.get(d.doc_type, d.doc_type), format_date_nl(d.date), d.kamerstuk or "",
+                 d.source] for d in docs]
+        choices = [("Alle documenten", "")] + [(f"{d.title} ({format_date_nl(d.date)})", d.doc_id) for d in docs]
+        return rows, render_report(kbase.store.last_report(), kbase.generation()), gr.update(choices=choices)
+
+    def on_sign_in(user: str, password: str) -> tuple[str, Any, str]:
+        if not kbase.operators.enabled:
+            return "", gr.update(visible=False), "Beheer is uitgeschakeld: stel KB_OPERATOR_USER en KB_OPERATOR_PASSWORD in."
+        token = kbase.operators.sign_in(user or "", password or "")
+        if token is None:
+            return "", gr.update(visible=False), "Onjuiste gebruikersnaam of wachtwoord."
+        return token, gr.update(visible=True), f"Ingelogd als beheerder {user}."
+
+    def on_upload(files: list[str] | None, token: str) -> str:
+        if not kbase.operators.is_operator(token):
+            return "Alleen een ingelogde beheerder kan documenten toevoegen."
+        corpus = corpus_roots(kbase.settings, kbase.store.manifest())[0]
+        lines = []
+        for f in files or []:
+            try:
+                lines.append(f"Toegevoegd: {accept_upload(corpus, Path(f), Path(f).name).name}")
+            except UploadRefused as e:
+                lines.append(f"Geweigerd: {e}")
+        started = kbase.reindexer.start() if any(x.startswith("Toegevoegd") for x in lines) else False
+        lines.append("Herindexeren gestart; de zoekfunctie blijft beschikbaar." if started else
+                     "Er is niets nieuws om te indexeren." if not lines else "Er loopt al een herindexering.")
+        return "\n".join(lines)
+
+    def on_reindex(token: str) -> str:
+        if not kbase.operators.is_operator(token):
+            return "Alleen een ingelogde beheerder kan herindexeren."
+        return "Herindexeren gestart." if kbase.reindexer.start() else "Er loopt al een herindexering."
+
+    def on_status(token: str) -> str:
+        if not kbase.operators.is_operator(token):
+            return ""
+        s = kbase.reindexer.status()
+        if s.running:
+            return "Herindexering bezig …"
+        if s.error:
+            return f"Herindexering mislukt: {s.error}"
+        if s.report is not None:
+            c = s.report.to_dict()["counts"]
+            kbase.current()
+            return (f"Klaar: generatie {kbase.generation()}, {c['added']} toegevoegd, {c['changed']} gewijzigd, "
+                    f"{c['failed']} mislukt.")
+        return "Geen herindexering gestart."
+
+    def search(query: str, top_k: int = 10) -> str:
+        """Search Dutch policy documents on cross-border cooperation (Kamerbrieven, advies, roadmaps).
+
+        Args:
+            query: the question or keywords, in Dutch, German or English
+            top_k: number of passages to return (1-50)
+        Returns:
+            JSON: passages, best first, each with document title, date, page, Kamerstuk and text
+        """
+        return json.dumps([h.to_dict() for h in kbase.search(query, int(top_k))], ensure_ascii=False)
+
+    def ask(question: str) -> str:
+        """Answer a question from Dutch policy documents, with a citation (document, date, page, quote)
+        for every claim; answered is false when the documents do not contain the answer.
+
+        Args:
+            question: the question, in Dutch, German or English
+        Returns:
+            JSON: answer text, answered flag and citations
+        """
+        return json.dumps(kbase.ask(question).to_dict(), ensure_ascii=False)
 
     with gr.Blocks(title="Kennisbank grensregio's", analytics_enabled=False) as demo:
-        gr.Markdown("# Kennisbank grensregio's\nZoek in Kamerbrieven en adviezen over grensoverschrijdende "
-                    "samenwerking. Vragen mogen in het Nederlands, Duits of Engels.")
+        gr.Markdown("# Kennisbank grensregio's\nZoek in Kamerbrieven, adviezen en roadmaps over "
+                    "grensoverschrijdende samenwerking. Vragen mogen in het Nederlands, Duits of Engels.")
         with gr.Tab("Vragen"):
+            turns = gr.State([])
+            convo = gr.HTML(elem_id="ask-output")
             q = gr.Textbox(label="Uw vraag", placeholder="Wat zei de brief van maart 2020 over de Benelux?",
                            elem_id="ask-input")
-            ask_btn = gr.Button("Vraag stellen", variant="primary", elem_id="ask-button")
-            ask_out = gr.HTML(elem_id="ask-output")
-            ask_btn.click(on_ask, q, ask_out, api_name="ask")
-            q.submit(on_ask, q, ask_out, api_visibility="private")
+            with gr.Row():
+                ask_btn = gr.Button("Vraag stellen", variant="primary", elem_id="ask-button")
+                new_btn = gr.Button("Nieuw gesprek", elem_id="ask-reset")
+            gr.Markdown("Klik op een bron om de passage in haar context te lezen. Een vervolgvraag als "
+                        "*En in Nedersaksen?* bouwt voort op de vorige vraag.")
+            ask_btn.click(on_ask, [q, turns], [convo, turns, q], api_visibility="private")
+            q.submit(on_ask, [q, turns], [convo, turns, q], api_visibility="private")
+            new_btn.click(lambda: ("", []), None, [convo, turns], api_visibility="private")
         with gr.Tab("Zoeken"):
             sq = gr.Textbox(label="Zoekvraag", elem_id="search-input")
             with gr.Row():
-                types = gr.CheckboxGroup(list(DOC_TYPES), label="Documenttype", elem_id="search-types")
+                types = gr.CheckboxGroup([(TYPE_LABELS[t], t) for t in DOC_TYPES], label="Documenttype",
+                                         elem_id="search-types")
                 since = gr.Textbox(label="Vanaf (JJJJ-MM-DD)", elem_id="search-since")
                 until = gr.Textbox(label="Tot en met (JJJJ-MM-DD)", elem_id="search-until")
+            with gr.Row():
+                doc = gr.Dropdown([("Alle documenten", "")], value="", label="Document", elem_id="search-doc")
                 order = gr.Radio(["Relevantie", "Nieuwste eerst"], value="Relevantie", label="Volgorde")
             search_btn = gr.Button("Zoeken", variant="primary", elem_id="search-button")
             search_out = gr.HTML(elem_id="search-output")
-            search_btn.click(on_search, [sq, types, since, until, order], search_out, api_name="search")
-            sq.submit(on_search, [sq, types, since, until, order], search_out, api_visibility="private")
+            inputs = [sq, types, since, until, doc, order]
+            search_btn.click(on_search, inputs, search_out, api_visibility="private")
+            sq.submit(on_search, inputs, search_out, api_visibility="private")
+        with gr.Tab("Diploma-erkenning"):
+            with gr.Row():
+                prof = gr.Dropdown([p.label for p in PROFESSIONS], value=PROFESSIONS[0].label, label="Beroep",
+                                   elem_id="diploma-profession")
+                route = gr.Radio(list(ROUTES), value=ROUTES[0], label="Route", elem_id="diploma-route")
+            dip_btn = gr.Button("Toon stappen", variant="primary", elem_id="diploma-button")
+            dip_out = gr.HTML(elem_id="diploma-output")
+            dip_btn.click(on_diploma, [prof, route], dip_out, api_visibility="private")
         with gr.Tab("Documenten"):
+            report = gr.HTML(elem_id="build-report")
             table = gr.Dataframe(headers=["Titel", "Type", "Datum", "Kamerstuk", "Bestand"],
                                  interactive=False, elem_id="documents")
-            refresh = gr.Button("Vernieuwen")
-            refresh.click(on_documents, None, table, api_visibility="private")
-            demo.load(on_documents, None, table, api_visibility="private")
+            refresh = gr.Button("Vernieuwen", elem_id="documents-refresh")
+            token = gr.State("")
+            with gr.Accordion("Beheer (alleen voor beheerders)", open=False):
+                user = gr.Textbox(label="Gebruikersnaam", elem_id="op-user")
+                password = gr.Textbox(label="Wachtwoord", type="password", elem_id="op-password")
+                sign_in = gr.Button("Inloggen", elem_id="op-sign-in")
+                op_msg = gr.Markdown(elem_id="op-message")
+                with gr.Group(visible=False, elem_id="operator-panel") as panel:
+                    files = gr.File(label="Documenten toevoegen (PDF, TXT, HTML, DOCX; max. 50 MB)",
+                                    file_count="multiple", file_types=[".pdf", ".txt", ".html", ".htm", ".docx"],
+                                    elem_id="op-files")
+                    upload = gr.Button("Toevoegen en herindexeren", elem_id="op-upload")
+                    reindex = gr.Button("Alleen herindexeren", elem_id="op-reindex")
+                    status = gr.Textbox(label="Status", interactive=False, elem_id="op-status")
+                    check = gr.Button("Status vernieuwen", elem_id="op-check")
+            sign_in.click(on_sign_in, [user, password], [token, panel, op_msg], api_visibility="private")
+            upload.click(on_upload, [files, token], status, api_visibility="private")
+            reindex.click(on_reindex, token, status, api_visibility="private")
+            check.click(on_status, token, status, api_visibility="private")
+            refresh.click(on_documents, None, [table, report, doc], api_visibility="private")
+            demo.load(on_documents, None, [table, report, doc], api_visibility="private")
+        gr.api(search, api_name="search")
+        gr.api(ask, api_name="ask")
     return demo
 
 
+def build_server(kbase: KnowledgeBase) -> Any:
+    """FastAPI with the JSON API under /api and the Gradio app (and its MCP server) at /."""
+    import gradio as gr
+    from fastapi import FastAPI, HTTPException
+    api = FastAPI(title="Kennisbank grensregio's API", docs_url="/api/docs", openapi_url="/api/openapi.json")
+
+    @api.get("/api/search")
+    def api_search(q: str, k: int = 10, type: str | None = None, since: date | None = None,
+                   until: date | None = None) -> dict[str, Any]:
+        if type and type not in DOC_TYPES:
+            raise HTTPException(422, f"type must be one of {', '.join(DOC_TYPES)}")
+        filters = SearchFilters(doc_types=(type,) if type else (), since=since, until=until)
+        return {"query": q, "generation": kbase.generation(),
+                "hits": [h.to_dict() for h in kbase.search(q, k, filters)]}
+
+    @api.post("/api/ask")
+    def api_ask(req: AskRequest) -> dict[str, Any]:
+        return {"question": req.question, **kbase.ask(req.question, req.history).to_dict()}
+
+    @api.get("/api/health")
+    def api_health() -> dict[str, Any]:
+        return {"status": "ok", "generation": kbase.generation()}
+
+    return gr.mount_gradio_app(api, build_app(kbase), path="/", mcp_server=True, show_error=False,
+                               max_file_size="50mb", ssr_mode=False)
+
+
 def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860) -> None:
-    kbase = KnowledgeBase(settings)
-    build_app(kbase).launch(server_name=host, server_port=port, ssr_mode=False, show_error=False,
-                            quiet=True)
+    import uvicorn
+
+    server = build_server(KnowledgeBase(settings))
+    log.info("serving on http://%s:%d/ (API: /api/docs, MCP: /gradio_api/mcp/)", host, port)
+    # open MCP and queue streams must not hold a shutdown (SIGTERM) for long
+    uvicorn.run(server, host=host, port=port, log_level="warning", timeout_graceful_shutdown=3)
 
 
 if __name__ == "__main__":

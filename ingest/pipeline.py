@@ -47,7 +47,8 @@ def build_index(settings: Settings, store: Store, embedder: Embedder, paths: Seq
         manifest = store.manifest()
         full = full or manifest is None or manifest.model_id != embedder.model_id or _chunking_changed(
             manifest, settings)
-        files, failed, whole = scan(list(paths) or [settings.corpus_dir])
+        roots = list(paths) or [settings.corpus_dir]
+        files, failed, whole = scan(roots)
         plan = plan_changes(files, store.documents(), whole, full)
         prepared, more_failed = _prepare(plan.added + plan.changed, progress, settings)
         failed += more_failed
@@ -58,7 +59,7 @@ def build_index(settings: Settings, store: Store, embedder: Embedder, paths: Seq
             report = _with_total(report, manifest.chunks, time.perf_counter() - started, manifest.generation)
             store.record_report(report)
             return report
-        new = store.write(changes, _manifest(settings, embedder, manifest), report)
+        new = store.write(changes, _manifest(settings, embedder, manifest, roots), report)
         return _with_total(report, new.chunks, time.perf_counter() - started, new.generation)
 
 
@@ -158,10 +159,12 @@ def _with_total(report: BuildReport, chunks: int, seconds: float, generation: st
     return replace(report, chunks_total=chunks, seconds=seconds, generation=generation)
 
 
-def _manifest(settings: Settings, embedder: Embedder, prev: Manifest | None) -> Manifest:
+def _manifest(settings: Settings, embedder: Embedder, prev: Manifest | None, roots: list[Path]) -> Manifest:
     return Manifest(
         generation="", model_id=embedder.model_id, dim=embedder.dim, chunk_words=settings.chunk_words,
         overlap_words=settings.overlap_words, created=datetime.now(UTC).isoformat(timespec="seconds"),
         next_vector_id=prev.next_vector_id if prev and prev.model_id == embedder.model_id else 0,
-        kb_version=__version__, extra={"embedder_version": getattr(embedder, "version", "")},
+        kb_version=__version__, extra={"embedder_version": getattr(embedder, "version", ""),
+               # so an operator's re-index from the app reads the same corpus as this build did
+               "corpus_roots": [str(p.resolve()) for p in roots]},
     )

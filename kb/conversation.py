@@ -62,7 +62,10 @@ def respond(searcher: Searcher, question: str, history: Sequence[str] = (), llm:
     """Answer a question in a conversation: resolve a follow-up, then answer generatively when
     an LLM is configured (falling back to quotes when none of its sentences holds up), else
     extractively."""
-    standalone = contextualize(question, history)
+    resolved: list[str] = []
+    for earlier in history:  # earlier questions as asked; each may itself have been a follow-up
+        resolved.append(contextualize(earlier, resolved))
+    standalone = contextualize(question, resolved)
     if llm is not None:
         from kb.generate import generate_answer
 

@@ -98,8 +98,10 @@ class Hit:
             "doc_type": self.document.doc_type,
             "date": self.document.date,
             "source": self.document.source,
+            "kamerstuk": self.document.kamerstuk,
             "page": self.chunk.page,
             "section": self.chunk.section,
+            "ocr": self.chunk.page in self.document.ocr_pages,
             "text": self.chunk.text,
         }
 
@@ -151,3 +153,14 @@ class BuildReport:
             "generation": self.generation,
             "metadata_sources": self.metadata_sources,
         }
+
+
+def later_in_dossier(documents: list[Document]) -> dict[str, Document]:
+    """doc_id -> the newest later document of the same Kamerstuk dossier, where there is one."""
+    dated = [d for d in documents if d.dossier and d.date]
+    out: dict[str, Document] = {}
+    for d in dated:
+        later = [o for o in dated if o.dossier == d.dossier and (o.date or "") > (d.date or "")]
+        if later:
+            out[d.doc_id] = max(later, key=lambda o: o.date or "")
+    return out

@@ -3,8 +3,12 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -67,3 +71,68 @@ def model_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     report = json.loads(r.stdout)
     assert report["counts"]["added"] == 5 and report["chunks_embedded"] > 50
     return index
+
+
+OPERATOR = ("beheerder", "test-wachtwoord-123")
+EVIL = ("Testdocument met opmaak. <script>window.__pwned = 1</script> en "
+        "<img src=x onerror=\"window.__pwned = 2\"> mogen nooit uitgevoerd worden. "
+        "Dit bestand test de escaping van documenttekst in de kennisbank.")
+APP_LETTERS = ("2020-03-09_kamerbrief_voortgang-grensoverschrijdende-samenwerking.txt",
+               "2022-05-13_kamerbrief_inzet-regios-aan-de-grens.txt", "catalog.toml")
+
+
+@dataclass(frozen=True)
+class AppServer:
+    url: str
+    corpus: Path
+    index: Path
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_for_port(port: int, proc: subprocess.Popen[bytes], log: Path, seconds: float = 120) -> float:
+    started = time.perf_counter()
+    while time.perf_counter() - started < seconds:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return time.perf_counter() - started
+        except OSError:
+            if proc.poll() is not None:
+                raise RuntimeError(f"app exited: {log.read_text(errors='replace')[-3000:]}") from None
+            time.sleep(0.2)
+    raise TimeoutError(f"app did not listen on port {port} within {seconds} s")
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
+    """`kb serve` on loopback over two letters, a roadmap test fixture and an escaping test file,
+    with the real model and an operator account."""
+    base = tmp_path_factory.mktemp("app")
+    corpus = base / "corpus"
+    corpus.mkdir()
+    for name in APP_LETTERS:
+        shutil.copy(CORPUS / name, corpus / name)
+    shutil.copy(ROOT / "tests/fixtures/roadmaps/testfixture_roadmap_fysiotherapeut_nl-de.txt", corpus)
+    (corpus / "escaping-test.txt").write_text(EVIL, encoding="utf-8")
+    env = cli_env(KB_OPERATOR_USER=OPERATOR[0], KB_OPERATOR_PASSWORD=OPERATOR[1])
+    r = kb_cli("ingest", str(corpus), "--index", str(base / "index"), env=env)
+    assert r.returncode == 0, r.stderr
+    port = free_port()
+    log = base / "serve.log"
+    with open(log, "wb") as log_fh:
+        proc = subprocess.Popen([sys.executable, "-m", "kb.cli", "serve", "--index", str(base / "index"),
+                                 "--port", str(port)], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log_fh)
+    try:
+        wait_for_port(port, proc, log)
+        yield AppServer(f"http://127.0.0.1:{port}", corpus, base / "index")
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            raise

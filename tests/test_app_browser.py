@@ -3,59 +3,16 @@
 from __future__ import annotations
 
 import shutil
-import socket
-import subprocess
-import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS, ROOT, cli_env
+from conftest import OPERATOR, PDFS, AppServer
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = [pytest.mark.model,
               pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")]
-EVIL = ("Testdocument met opmaak. <script>window.__pwned = 1</script> en "
-        "<img src=x onerror=\"window.__pwned = 2\"> mogen nooit uitgevoerd worden. "
-        "Dit bestand test de escaping van documenttekst in de kennisbank.")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture(scope="module")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    base = tmp_path_factory.mktemp("app")
-    corpus = base / "corpus"
-    corpus.mkdir()
-    for name in ("2020-03-09_kamerbrief_voortgang-grensoverschrijdende-samenwerking.txt",
-                 "2022-05-13_kamerbrief_inzet-regios-aan-de-grens.txt", "catalog.toml"):
-        shutil.copy(CORPUS / name, corpus / name)
-    (corpus / "escaping-test.txt").write_text(EVIL, encoding="utf-8")
-    env = cli_env()
-    kb = [sys.executable, "-m", "kb.cli"]
-    subprocess.run([*kb, "ingest", str(corpus), "--index", str(base / "index")], cwd=ROOT, env=env,
-                   check=True, capture_output=True, timeout=600)
-    port = _free_port()
-    proc = subprocess.Popen([*kb, "serve", "--index", str(base / "index"), "--port", str(port)], cwd=ROOT,
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.time() + 120
-    while time.time() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                break
-        except OSError:
-            if proc.poll() is not None:
-                pytest.fail(f"app exited: {proc.stderr.read().decode() if proc.stderr else ''}")
-            time.sleep(0.5)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
+UPLOAD_PDF = "plooi_20110301-draagmoederschap.pdf"
 
 
 @pytest.fixture(scope="module")
@@ -70,48 +27,127 @@ def browser():  # type: ignore[no-untyped-def]
         b.close()
 
 
-def _open(browser, url: str, tab: str):  # type: ignore[no-untyped-def]
+def _open(browser, app: AppServer, tab: str):  # type: ignore[no-untyped-def]
     page = browser.new_page()
-    page.goto(url, wait_until="domcontentloaded")  # never networkidle: Gradio keeps a stream open
+    page.goto(app.url + "/", wait_until="domcontentloaded")  # never networkidle: Gradio keeps a stream open
     page.get_by_role("tab", name=tab).click()
     return page
 
 
-def test_search_shows_dated_hits_with_highlights(browser, app_url: str):
-    page = _open(browser, app_url, "Zoeken")
-    page.locator("#search-input textarea").fill("Benelux samenwerking")
+def _search(page, query: str) -> None:  # type: ignore[no-untyped-def]
+    page.locator("#search-input textarea").fill(query)
     page.locator("#search-button").click()
+
+
+def test_search_shows_dated_hits_with_highlights(browser, app_server: AppServer):
+    page = _open(browser, app_server, "Zoeken")
+    _search(page, "Benelux samenwerking")
     page.wait_for_selector("#search-output .kb-hit", timeout=60_000)
     first = page.locator("#search-output .kb-hit").first
     assert "2020" in first.locator(".kb-meta").inner_text()
     assert first.locator("mark").count() > 0
 
 
-def test_date_filter(browser, app_url: str):
-    page = _open(browser, app_url, "Zoeken")
-    page.locator("#search-input textarea").fill("grensoverschrijdende samenwerking")
+def test_date_filter(browser, app_server: AppServer):
+    page = _open(browser, app_server, "Zoeken")
     page.locator("#search-since textarea").fill("2022-01-01")
-    page.locator("#search-button").click()
+    _search(page, "grensoverschrijdende samenwerking")
     page.wait_for_selector("#search-output .kb-hit", timeout=60_000)
     metas = page.locator("#search-output .kb-meta").all_inner_texts()
     assert metas and all("2022" in m for m in metas)
 
 
-def test_dutch_question_gets_cited_answer(browser, app_url: str):
-    page = _open(browser, app_url, "Vragen")
+def test_dutch_question_cites_and_opens_the_passage(browser, app_server: AppServer):
+    page = _open(browser, app_server, "Vragen")
     page.locator("#ask-input textarea").fill("Wat zei de brief van maart 2020 over de Benelux?")
     page.locator("#ask-button").click()
     page.wait_for_selector("#ask-output .kb-citations li", timeout=60_000)
-    cite = page.locator("#ask-output .kb-citations li").first.inner_text()
-    assert "Benelux" in cite and "maart 2020" in cite
+    cite = page.locator("#ask-output .kb-citations li").first
+    assert "Benelux" in cite.inner_text() and "maart 2020" in cite.inner_text()
+    passage = cite.locator(".kb-passage")
+    assert not passage.is_visible()
+    cite.locator("summary").click()
+    passage.wait_for(state="visible", timeout=10_000)
+    text = passage.inner_text()
+    assert "Voortgang grensoverschrijdende samenwerking" in text and "9 maart 2020" in text
+    assert passage.locator("mark").count() == 1  # the quote, marked in its context
+    assert passage.locator(".kb-context").count() >= 1  # the text around it
 
 
-def test_document_text_is_escaped(browser, app_url: str):
-    page = _open(browser, app_url, "Zoeken")
-    page.locator("#search-input textarea").fill("escaping documenttekst testdocument opmaak")
-    page.locator("#search-button").click()
+def test_follow_up_question_in_the_chat(browser, app_server: AppServer):
+    page = _open(browser, app_server, "Vragen")
+    page.locator("#ask-input textarea").fill("Welke afspraken zijn er gemaakt met Noordrijn-Westfalen?")
+    page.locator("#ask-button").click()
+    page.wait_for_selector("#ask-output .kb-turn", timeout=60_000)
+    page.locator("#ask-input textarea").fill("En in Nedersaksen?")
+    page.locator("#ask-button").click()
+    page.wait_for_function("document.querySelectorAll('#ask-output .kb-turn').length == 2", timeout=60_000)
+    second = page.locator("#ask-output .kb-turn").nth(1)
+    assert "Nedersaksen" in second.locator(".kb-citations").inner_text()
+
+
+def test_diploma_route_shows_steps(browser, app_server: AppServer):
+    page = _open(browser, app_server, "Diploma-erkenning")
+    page.get_by_label("NL→DE").check()
+    page.locator("#diploma-button").click()
+    page.wait_for_selector("#diploma-output .kb-steps li", timeout=60_000)
+    steps = page.locator("#diploma-output .kb-steps li").all_inner_texts()
+    assert len(steps) == 4 and "BIG-register" in steps[0]
+    assert "Bezirksregierung Fixturestad" in page.locator("#diploma-output .kb-authority").inner_text()
+    page.get_by_label("NL→BE").check()
+    page.locator("#diploma-button").click()
+    page.wait_for_selector("#diploma-output .kb-no-guide", timeout=60_000)
+
+
+def test_document_text_is_escaped(browser, app_server: AppServer):
+    page = _open(browser, app_server, "Zoeken")
+    _search(page, "escaping documenttekst testdocument opmaak")
     page.wait_for_selector("#search-output .kb-hit", timeout=60_000)
     text = page.locator("#search-output").inner_text()
     assert "<script>" in text and "onerror" in text  # shown as text ...
     assert page.locator("#search-output script, #search-output img").count() == 0  # ... not as markup
     assert page.evaluate("window.__pwned") is None
+
+
+def test_non_operator_cannot_upload(browser, app_server: AppServer):
+    page = _open(browser, app_server, "Documenten")
+    page.get_by_text("Beheer (alleen voor beheerders)").click()
+    assert page.locator("#op-files").count() == 0 or not page.locator("#op-files").is_visible()
+    page.locator("#op-user :is(input, textarea)").fill(OPERATOR[0])
+    page.locator("#op-password :is(input, textarea)").fill("fout-wachtwoord")
+    page.locator("#op-sign-in").click()
+    page.get_by_text("Onjuiste gebruikersnaam of wachtwoord").wait_for(timeout=30_000)
+    assert page.locator("#op-files").count() == 0 or not page.locator("#op-files").is_visible()
+
+
+def test_operator_upload_becomes_searchable_without_restart(browser, app_server: AppServer):
+    if not (PDFS / UPLOAD_PDF).exists():
+        pytest.skip("../shared/pdfs is not beside this checkout")
+    page = _open(browser, app_server, "Zoeken")
+    _search(page, "draagmoederschap")
+    page.wait_for_selector("#search-output .kb-hit, #search-output .kb-empty", timeout=60_000)
+    assert UPLOAD_PDF not in page.locator("#search-output").inner_text()
+
+    page.get_by_role("tab", name="Documenten").click()
+    page.get_by_text("Beheer (alleen voor beheerders)").click()
+    page.locator("#op-user :is(input, textarea)").fill(OPERATOR[0])
+    page.locator("#op-password :is(input, textarea)").fill(OPERATOR[1])
+    page.locator("#op-sign-in").click()
+    page.locator("#op-files").wait_for(state="visible", timeout=30_000)
+    page.locator("#op-files input[type=file]").set_input_files(str(PDFS / UPLOAD_PDF))
+    page.locator("#op-files").get_by_text(UPLOAD_PDF).first.wait_for(timeout=30_000)
+    page.locator("#op-upload").click()
+    page.wait_for_function("document.querySelector('#op-status textarea').value.includes('Herindexeren gestart')",
+                           timeout=60_000)
+    deadline = time.time() + 240
+    while "Klaar" not in page.locator("#op-status textarea").input_value() and time.time() < deadline:
+        page.locator("#op-check").click()
+        time.sleep(2)
+    assert "Klaar" in page.locator("#op-status textarea").input_value()
+    assert (app_server.corpus / "uploads" / UPLOAD_PDF).exists()
+
+    page.get_by_role("tab", name="Zoeken").click()
+    _search(page, "draagmoederschap")
+    page.wait_for_function("document.querySelector('#search-output').innerText.includes('Draagmoederschap')",
+                           timeout=60_000)
+    assert "pagina" in page.locator("#search-output .kb-hit").first.inner_text()
