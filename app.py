@@ -87,10 +87,13 @@ def _error(message: str) -> str:
     return f"<p class='kb-error'>{html.escape(message)}</p>"
 
 
-def build_app(kbase: KnowledgeBase) -> Any:
-    import gradio as gr
+class Handlers:
+    """What each button does: call the library, format the result. Nothing else lives here."""
 
-    def on_search(query: str, types: list[str], since: str, until: str, doc: str | None, order: str) -> str:
+    def __init__(self, kbase: KnowledgeBase) -> None:
+        self.kb = kbase
+
+    def on_search(self, query: str, types: list[str], since: str, until: str, doc: str | None, order: str) -> str:
         try:
             filters = SearchFilters(doc_types=tuple(types or ()), since=_parse_date(since, "Vanaf"),
                                     until=_parse_date(until, "Tot en met"), doc_ids=(doc,) if doc else ())
@@ -98,78 +101,82 @@ def build_app(kbase: KnowledgeBase) -> Any:
             return _error(str(e))
         if not (query or "").strip():
             return "<p class='kb-empty'>Typ een zoekvraag.</p>"
-        hits = kbase.search(query, 10, filters)
+        hits = self.kb.search(query, 10, filters)
         if order == "Nieuwste eerst":
             hits = sorted(hits, key=lambda h: h.document.date or "", reverse=True)
-        later = {k: f"{d.title} ({format_date_nl(d.date)})" for k, d in later_in_dossier(kbase.store.documents()).items()}
+        later = {k: f"{d.title} ({format_date_nl(d.date)})" for k, d in later_in_dossier(self.kb.store.documents()).items()}
         return render_hits(hits, query, later)
 
-    def on_ask(question: str, turns: list[list[str]]) -> tuple[str, list[list[str]], str]:
+    def on_ask(self, question: str, turns: list[list[str]]) -> tuple[str, list[list[str]], str]:
         if not (question or "").strip():
             return render_conversation([(q, a) for _, q, a in turns]), turns, ""
-        ans = kbase.ask(question, [asked for _, asked, _ in turns])
-        passages = {c.chunk_id: p for c in ans.citations if (p := passage_context(kbase.store, c.chunk_id))}
+        ans = self.kb.ask(question, [asked for _, asked, _ in turns])
+        passages = {c.chunk_id: p for c in ans.citations if (p := passage_context(self.kb.store, c.chunk_id))}
         turns = [*turns, [ans.question, question, render_answer(ans, passages)]]
         return render_conversation([(q, a) for _, q, a in turns]), turns, ""
 
-    def on_diploma(prof_label: str, route: str) -> str:
+    def on_diploma(self, prof_label: str, route: str) -> str:
         try:
-            return render_diploma(diploma_lookup(kbase.current(), prof_label, route))
+            return render_diploma(diploma_lookup(self.kb.current(), prof_label, route))
         except ValueError as e:
             return _error(str(e))
 
-    def on_documents() -> tuple[list[list[str]], str, Any]:
-        kbase.current()
-        docs = sorted(kbase.store.documents(), key=lambda d: d.date or "", reverse=True)
+    def on_documents(self) -> tuple[list[list[str]], str, Any]:
+        import gradio as gr
+
+        self.kb.current()
+        docs = sorted(self.kb.store.documents(), key=lambda d: d.date or "", reverse=True)
         rows = [[d.title, TYPE_LABELS.get(d.doc_type, d.doc_type), format_date_nl(d.date), d.kamerstuk or "",
                  d.source] for d in docs]
         choices = [("Alle documenten", "")] + [(f"{d.title} ({format_date_nl(d.date)})", d.doc_id) for d in docs]
-        return rows, render_report(kbase.store.last_report(), kbase.generation()), gr.update(choices=choices)
+        return rows, render_report(self.kb.store.last_report(), self.kb.generation()), gr.update(choices=choices)
 
-    def on_sign_in(user: str, password: str) -> tuple[str, Any, str]:
-        if not kbase.operators.enabled:
+    def on_sign_in(self, user: str, password: str) -> tuple[str, Any, str]:
+        import gradio as gr
+
+        if not self.kb.operators.enabled:
             return "", gr.update(visible=False), "Beheer is uitgeschakeld: stel KB_OPERATOR_USER en KB_OPERATOR_PASSWORD in."
-        token = kbase.operators.sign_in(user or "", password or "")
+        token = self.kb.operators.sign_in(user or "", password or "")
         if token is None:
             return "", gr.update(visible=False), "Onjuiste gebruikersnaam of wachtwoord."
         return token, gr.update(visible=True), f"Ingelogd als beheerder {user}."
 
-    def on_upload(files: list[str] | None, token: str) -> str:
-        if not kbase.operators.is_operator(token):
+    def on_upload(self, files: list[str] | None, token: str) -> str:
+        if not self.kb.operators.is_operator(token):
             return "Alleen een ingelogde beheerder kan documenten toevoegen."
-        corpus = corpus_roots(kbase.settings, kbase.store.manifest())[0]
+        corpus = corpus_roots(self.kb.settings, self.kb.store.manifest())[0]
         lines = []
         for f in files or []:
             try:
                 lines.append(f"Toegevoegd: {accept_upload(corpus, Path(f), Path(f).name).name}")
             except UploadRefused as e:
                 lines.append(f"Geweigerd: {e}")
-        started = kbase.reindexer.start() if any(x.startswith("Toegevoegd") for x in lines) else False
+        started = self.kb.reindexer.start() if any(x.startswith("Toegevoegd") for x in lines) else False
         lines.append("Herindexeren gestart; de zoekfunctie blijft beschikbaar." if started else
                      "Er is niets nieuws om te indexeren." if not lines else "Er loopt al een herindexering.")
         return "\n".join(lines)
 
-    def on_reindex(token: str) -> str:
-        if not kbase.operators.is_operator(token):
+    def on_reindex(self, token: str) -> str:
+        if not self.kb.operators.is_operator(token):
             return "Alleen een ingelogde beheerder kan herindexeren."
-        return "Herindexeren gestart." if kbase.reindexer.start() else "Er loopt al een herindexering."
+        return "Herindexeren gestart." if self.kb.reindexer.start() else "Er loopt al een herindexering."
 
-    def on_status(token: str) -> str:
-        if not kbase.operators.is_operator(token):
+    def on_status(self, token: str) -> str:
+        if not self.kb.operators.is_operator(token):
             return ""
-        s = kbase.reindexer.status()
+        s = self.kb.reindexer.status()
         if s.running:
             return "Herindexering bezig …"
         if s.error:
             return f"Herindexering mislukt: {s.error}"
         if s.report is not None:
             c = s.report.to_dict()["counts"]
-            kbase.current()
-            return (f"Klaar: generatie {kbase.generation()}, {c['added']} toegevoegd, {c['changed']} gewijzigd, "
+            self.kb.current()
+            return (f"Klaar: generatie {self.kb.generation()}, {c['added']} toegevoegd, {c['changed']} gewijzigd, "
                     f"{c['failed']} mislukt.")
         return "Geen herindexering gestart."
 
-    def search(query: str, top_k: int = 10) -> str:
+    def search(self, query: str, top_k: int = 10) -> str:
         """Search Dutch policy documents on cross-border cooperation (Kamerbrieven, advies, roadmaps).
 
         Args:
@@ -178,9 +185,9 @@ def build_app(kbase: KnowledgeBase) -> Any:
         Returns:
             JSON: passages, best first, each with document title, date, page, Kamerstuk and text
         """
-        return json.dumps([h.to_dict() for h in kbase.search(query, int(top_k))], ensure_ascii=False)
+        return json.dumps([h.to_dict() for h in self.kb.search(query, int(top_k))], ensure_ascii=False)
 
-    def ask(question: str) -> str:
+    def ask(self, question: str) -> str:
         """Answer a question from Dutch policy documents, with a citation (document, date, page, quote)
         for every claim; answered is false when the documents do not contain the answer.
 
@@ -189,75 +196,110 @@ def build_app(kbase: KnowledgeBase) -> Any:
         Returns:
             JSON: answer text, answered flag and citations
         """
-        return json.dumps(kbase.ask(question).to_dict(), ensure_ascii=False)
+        return json.dumps(self.kb.ask(question).to_dict(), ensure_ascii=False)
 
+
+PRIVATE: dict[str, Any] = {"api_visibility": "private"}  # UI events are neither API endpoints nor MCP tools
+
+
+def build_app(kbase: KnowledgeBase) -> Any:
+    import gradio as gr
+
+    h = Handlers(kbase)
     with gr.Blocks(title="Kennisbank grensregio's", analytics_enabled=False) as demo:
         gr.Markdown("# Kennisbank grensregio's\nZoek in Kamerbrieven, adviezen en roadmaps over "
                     "grensoverschrijdende samenwerking. Vragen mogen in het Nederlands, Duits of Engels.")
         with gr.Tab("Vragen"):
-            turns = gr.State([])
-            convo = gr.HTML(elem_id="ask-output")
-            q = gr.Textbox(label="Uw vraag", placeholder="Wat zei de brief van maart 2020 over de Benelux?",
-                           elem_id="ask-input")
-            with gr.Row():
-                ask_btn = gr.Button("Vraag stellen", variant="primary", elem_id="ask-button")
-                new_btn = gr.Button("Nieuw gesprek", elem_id="ask-reset")
-            gr.Markdown("Klik op een bron om de passage in haar context te lezen. Een vervolgvraag als "
-                        "*En in Nedersaksen?* bouwt voort op de vorige vraag.")
-            ask_btn.click(on_ask, [q, turns], [convo, turns, q], api_visibility="private")
-            q.submit(on_ask, [q, turns], [convo, turns, q], api_visibility="private")
-            new_btn.click(lambda: ("", []), None, [convo, turns], api_visibility="private")
+            _ask_tab(h)
         with gr.Tab("Zoeken"):
-            sq = gr.Textbox(label="Zoekvraag", elem_id="search-input")
-            with gr.Row():
-                types = gr.CheckboxGroup([(TYPE_LABELS[t], t) for t in DOC_TYPES], label="Documenttype",
-                                         elem_id="search-types")
-                since = gr.Textbox(label="Vanaf (JJJJ-MM-DD)", elem_id="search-since")
-                until = gr.Textbox(label="Tot en met (JJJJ-MM-DD)", elem_id="search-until")
-            with gr.Row():
-                doc = gr.Dropdown([("Alle documenten", "")], value="", label="Document", elem_id="search-doc")
-                order = gr.Radio(["Relevantie", "Nieuwste eerst"], value="Relevantie", label="Volgorde")
-            search_btn = gr.Button("Zoeken", variant="primary", elem_id="search-button")
-            search_out = gr.HTML(elem_id="search-output")
-            inputs = [sq, types, since, until, doc, order]
-            search_btn.click(on_search, inputs, search_out, api_visibility="private")
-            sq.submit(on_search, inputs, search_out, api_visibility="private")
+            doc = _search_tab(h)
         with gr.Tab("Diploma-erkenning"):
-            with gr.Row():
-                prof = gr.Dropdown([p.label for p in PROFESSIONS], value=PROFESSIONS[0].label, label="Beroep",
-                                   elem_id="diploma-profession")
-                route = gr.Radio(list(ROUTES), value=ROUTES[0], label="Route", elem_id="diploma-route")
-            dip_btn = gr.Button("Toon stappen", variant="primary", elem_id="diploma-button")
-            dip_out = gr.HTML(elem_id="diploma-output")
-            dip_btn.click(on_diploma, [prof, route], dip_out, api_visibility="private")
+            _diploma_tab(h)
         with gr.Tab("Documenten"):
-            report = gr.HTML(elem_id="build-report")
-            table = gr.Dataframe(headers=["Titel", "Type", "Datum", "Kamerstuk", "Bestand"],
-                                 interactive=False, elem_id="documents")
-            refresh = gr.Button("Vernieuwen", elem_id="documents-refresh")
-            token = gr.State("")
-            with gr.Accordion("Beheer (alleen voor beheerders)", open=False):
-                user = gr.Textbox(label="Gebruikersnaam", elem_id="op-user")
-                password = gr.Textbox(label="Wachtwoord", type="password", elem_id="op-password")
-                sign_in = gr.Button("Inloggen", elem_id="op-sign-in")
-                op_msg = gr.Markdown(elem_id="op-message")
-                with gr.Group(visible=False, elem_id="operator-panel") as panel:
-                    files = gr.File(label="Documenten toevoegen (PDF, TXT, HTML, DOCX; max. 50 MB)",
-                                    file_count="multiple", file_types=[".pdf", ".txt", ".html", ".htm", ".docx"],
-                                    elem_id="op-files")
-                    upload = gr.Button("Toevoegen en herindexeren", elem_id="op-upload")
-                    reindex = gr.Button("Alleen herindexeren", elem_id="op-reindex")
-                    status = gr.Textbox(label="Status", interactive=False, elem_id="op-status")
-                    check = gr.Button("Status vernieuwen", elem_id="op-check")
-            sign_in.click(on_sign_in, [user, password], [token, panel, op_msg], api_visibility="private")
-            upload.click(on_upload, [files, token], status, api_visibility="private")
-            reindex.click(on_reindex, token, status, api_visibility="private")
-            check.click(on_status, token, status, api_visibility="private")
-            refresh.click(on_documents, None, [table, report, doc], api_visibility="private")
-            demo.load(on_documents, None, [table, report, doc], api_visibility="private")
-        gr.api(search, api_name="search")
-        gr.api(ask, api_name="ask")
+            table, report = _documents_tab(h, doc)
+        demo.load(h.on_documents, None, [table, report, doc], **PRIVATE)
+        gr.api(h.search, api_name="search")
+        gr.api(h.ask, api_name="ask")
     return demo
+
+
+def _ask_tab(h: Handlers) -> None:
+    import gradio as gr
+
+    turns = gr.State([])
+    convo = gr.HTML(elem_id="ask-output")
+    q = gr.Textbox(label="Uw vraag", placeholder="Wat zei de brief van maart 2020 over de Benelux?",
+                   elem_id="ask-input")
+    with gr.Row():
+        ask_btn = gr.Button("Vraag stellen", variant="primary", elem_id="ask-button")
+        new_btn = gr.Button("Nieuw gesprek", elem_id="ask-reset")
+    gr.Markdown("Klik op een bron om de passage in haar context te lezen. Een vervolgvraag als "
+                "*En in Nedersaksen?* bouwt voort op de vorige vraag.")
+    ask_btn.click(h.on_ask, [q, turns], [convo, turns, q], **PRIVATE)
+    q.submit(h.on_ask, [q, turns], [convo, turns, q], **PRIVATE)
+    new_btn.click(lambda: ("", []), None, [convo, turns], **PRIVATE)
+
+
+def _search_tab(h: Handlers) -> Any:
+    import gradio as gr
+
+    sq = gr.Textbox(label="Zoekvraag", elem_id="search-input")
+    with gr.Row():
+        types = gr.CheckboxGroup([(TYPE_LABELS[t], t) for t in DOC_TYPES], label="Documenttype",
+                                 elem_id="search-types")
+        since = gr.Textbox(label="Vanaf (JJJJ-MM-DD)", elem_id="search-since")
+        until = gr.Textbox(label="Tot en met (JJJJ-MM-DD)", elem_id="search-until")
+    with gr.Row():
+        doc = gr.Dropdown([("Alle documenten", "")], value="", label="Document", elem_id="search-doc")
+        order = gr.Radio(["Relevantie", "Nieuwste eerst"], value="Relevantie", label="Volgorde")
+    search_btn = gr.Button("Zoeken", variant="primary", elem_id="search-button")
+    search_out = gr.HTML(elem_id="search-output")
+    inputs = [sq, types, since, until, doc, order]
+    search_btn.click(h.on_search, inputs, search_out, **PRIVATE)
+    sq.submit(h.on_search, inputs, search_out, **PRIVATE)
+    return doc
+
+
+def _diploma_tab(h: Handlers) -> None:
+    import gradio as gr
+
+    with gr.Row():
+        prof = gr.Dropdown([p.label for p in PROFESSIONS], value=PROFESSIONS[0].label, label="Beroep",
+                           elem_id="diploma-profession")
+        route = gr.Radio(list(ROUTES), value=ROUTES[0], label="Route", elem_id="diploma-route")
+    dip_btn = gr.Button("Toon stappen", variant="primary", elem_id="diploma-button")
+    dip_out = gr.HTML(elem_id="diploma-output")
+    dip_btn.click(h.on_diploma, [prof, route], dip_out, **PRIVATE)
+
+
+def _documents_tab(h: Handlers, doc: Any) -> tuple[Any, Any]:
+    import gradio as gr
+
+    report = gr.HTML(elem_id="build-report")
+    table = gr.Dataframe(headers=["Titel", "Type", "Datum", "Kamerstuk", "Bestand"],
+                         interactive=False, elem_id="documents")
+    refresh = gr.Button("Vernieuwen", elem_id="documents-refresh")
+    refresh.click(h.on_documents, None, [table, report, doc], **PRIVATE)
+    token = gr.State("")
+    with gr.Accordion("Beheer (alleen voor beheerders)", open=False):
+        user = gr.Textbox(label="Gebruikersnaam", elem_id="op-user")
+        password = gr.Textbox(label="Wachtwoord", type="password", elem_id="op-password")
+        sign_in = gr.Button("Inloggen", elem_id="op-sign-in")
+        op_msg = gr.Markdown(elem_id="op-message")
+        # hidden until sign-in; every operator handler checks the session token again on the server
+        with gr.Group(visible=False, elem_id="operator-panel") as panel:
+            files = gr.File(label="Documenten toevoegen (PDF, TXT, HTML, DOCX; max. 50 MB)",
+                            file_count="multiple", file_types=[".pdf", ".txt", ".html", ".htm", ".docx"],
+                            elem_id="op-files")
+            upload = gr.Button("Toevoegen en herindexeren", elem_id="op-upload")
+            reindex = gr.Button("Alleen herindexeren", elem_id="op-reindex")
+            status = gr.Textbox(label="Status", interactive=False, elem_id="op-status")
+            check = gr.Button("Status vernieuwen", elem_id="op-check")
+    sign_in.click(h.on_sign_in, [user, password], [token, panel, op_msg], **PRIVATE)
+    upload.click(h.on_upload, [files, token], status, **PRIVATE)
+    reindex.click(h.on_reindex, token, status, **PRIVATE)
+    check.click(h.on_status, token, status, **PRIVATE)
+    return table, report
 
 
 def build_server(kbase: KnowledgeBase) -> Any:
