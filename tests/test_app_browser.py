@@ -151,3 +151,11 @@ def test_operator_upload_becomes_searchable_without_restart(browser, app_server:
     page.wait_for_function("document.querySelector('#search-output').innerText.includes('Draagmoederschap')",
                            timeout=60_000)
     assert "pagina" in page.locator("#search-output .kb-hit").first.inner_text()
+
+
+def test_search_notes_a_newer_letter_in_the_dossier(browser, app_server: AppServer):
+    page = _open(browser, app_server, "Zoeken")
+    page.locator("#search-until textarea").fill("2020-12-31")
+    _search(page, "Benelux samenwerking")
+    page.wait_for_selector("#search-output .kb-newer", timeout=60_000)
+    assert "Inzet Regio's aan de grens" in page.locator("#search-output .kb-newer").first.inner_text()

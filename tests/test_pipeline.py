@@ -169,3 +169,15 @@ def _running_lines(pages) -> tuple[set[str], set[str]]:
         numbered.update({_norm(ln, digits=True) for ln in edge if len(ln) <= 60})
     return ({k for k, c in exact.items() if c >= 3 and len(k) >= 15},
             {k for k, c in numbered.items() if c >= 3 and len(k) >= 12})
+
+
+def test_newer_letter_in_the_same_dossier(hashing_settings: Settings):
+    from kb.records import later_in_dossier
+
+    store, _ = _build(hashing_settings)
+    docs = {d.source: d for d in store.documents()}
+    later = later_in_dossier(store.documents())
+    assert later[docs[LETTER_2018].doc_id].date == "2023-12-15"  # the newest, not just the next one
+    newest = docs["2023-12-15_kamerbrief_voortgang-programma-regios-aan-de-grens.txt"]
+    assert newest.doc_id not in later
+    assert not any(d.dossier is None and d.doc_id in later for d in docs.values())
