@@ -78,6 +78,7 @@ def check_citations(reply: str, hits: list[Hit], searcher: Searcher) -> Checked:
     """Keep sentences that cite a passage supporting them; drop the rest."""
     kept: list[tuple[str, tuple[int, ...]]] = []
     dropped: list[str] = []
+    passage_terms: dict[int, set[str]] = {}  # each passage analysed once, however often it is cited
     # "… grens. [2] Volgende zin": the marker belongs to the sentence before it
     reply = _CITES_AFTER_STOP.sub(lambda m: m.group(2) + m.group(1), reply.replace("\n", " "))
     for sentence in split_sentences(reply):
@@ -85,7 +86,7 @@ def check_citations(reply: str, hits: list[Hit], searcher: Searcher) -> Checked:
         plain = _CITE.sub("", sentence).strip()
         if not plain:
             continue
-        supported = [n for n in numbers if _supports(hits[n - 1], plain, searcher)]
+        supported = _supported(plain, numbers, hits, searcher, passage_terms)
         if supported:
             kept.append((plain, tuple(supported)))
         else:
@@ -93,14 +94,28 @@ def check_citations(reply: str, hits: list[Hit], searcher: Searcher) -> Checked:
     return Checked(tuple(kept), tuple(dropped))
 
 
-def _supports(hit: Hit, sentence: str, searcher: Searcher) -> bool:
+def _supported(sentence: str, numbers: tuple[int, ...], hits: list[Hit], searcher: Searcher,
+               passage_terms: dict[int, set[str]]) -> tuple[int, ...]:
+    """The cited passages that support the sentence: by shared terms, or else by embedding
+    similarity (the sentence is embedded at most once)."""
     terms = set(analyze(sentence))
-    if terms and len(terms & set(analyze(hit.chunk.text))) / len(terms) >= MIN_TERM_SUPPORT:
-        return True
-    stored = searcher.store.cached_vectors([hit.chunk.content_hash]).get(hit.chunk.content_hash)
-    if stored is None:
-        return False
-    return float(np.dot(searcher.embedder.embed_query(sentence), stored)) >= MIN_VECTOR_SUPPORT
+    vector: np.ndarray | None = None
+    out = []
+    for n in numbers:
+        hit = hits[n - 1]
+        if n not in passage_terms:
+            passage_terms[n] = set(analyze(hit.chunk.text))
+        if terms and len(terms & passage_terms[n]) / len(terms) >= MIN_TERM_SUPPORT:
+            out.append(n)
+            continue
+        stored = searcher.store.cached_vectors([hit.chunk.content_hash]).get(hit.chunk.content_hash)
+        if stored is None:
+            continue
+        if vector is None:
+            vector = searcher.embedder.embed_query(sentence)
+        if float(np.dot(vector, stored)) >= MIN_VECTOR_SUPPORT:
+            out.append(n)
+    return tuple(out)
 
 
 def _assemble(checked: Checked, hits: list[Hit], language: str) -> Answer:
