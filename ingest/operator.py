@@ -98,7 +98,7 @@ def accept_upload(corpus: Path, uploaded: Path, original_name: str) -> Path:
         raise UploadRefused(f"{name}: te groot ({size // 1_000_000} MB); maximaal "
                             f"{MAX_UPLOAD_BYTES // 1_000_000} MB")
     magic = _MAGIC.get(suffix)
-    if magic and not uploaded.read_bytes()[: len(magic)] == magic:
+    if magic and _head(uploaded, len(magic)) != magic:
         raise UploadRefused(f"{name}: de inhoud is geen {suffix[1:].upper()}-bestand")
     if corpus.is_file():
         raise UploadRefused("de index is gebouwd uit losse bestanden; uploaden kan alleen in een corpusmap")
@@ -111,6 +111,11 @@ def accept_upload(corpus: Path, uploaded: Path, original_name: str) -> Path:
     shutil.copyfile(uploaded, tmp)
     tmp.replace(target)
     return target
+
+
+def _head(path: Path, size: int) -> bytes:
+    with open(path, "rb") as fh:  # only the first bytes: an upload may be 50 MB
+        return fh.read(size)
 
 
 @dataclass(frozen=True)
