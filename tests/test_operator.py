@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -87,3 +88,31 @@ def test_background_reindex_reads_the_recorded_corpus(hashing_settings: Settings
     assert not any("zonnepanelen" in h.chunk.text for h in searcher.search("zonnepanelen dijken"))
     assert reader.refresh()
     assert "zonnepanelen" in searcher.search("zonnepanelen dijken")[0].chunk.text
+
+
+def test_search_keeps_answering_while_the_app_reindexes(hashing_settings: Settings, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch):
+    build_index(hashing_settings, EmbeddedStore(hashing_settings.index_dir), HashingEmbedder())
+    reader = EmbeddedStore(hashing_settings.index_dir)
+    searcher = Searcher(reader, HashingEmbedder())
+    before = [h.chunk.chunk_id for h in searcher.search("Benelux samenwerking")]
+    release = threading.Event()
+    slow = HashingEmbedder.embed_passages
+
+    def held(self, texts, threads=None):  # type: ignore[no-untyped-def]
+        release.wait(30)  # the build stays in its embedding stage until the searches are done
+        return slow(self, texts, threads)
+
+    monkeypatch.setattr(HashingEmbedder, "embed_passages", held)
+    accept_upload(hashing_settings.corpus_dir, _file(tmp_path, "n.txt", b"Een notitie over windmolens op zee."),
+                  "notitie.txt")
+    job = Reindexer(hashing_settings, open_store)
+    assert job.start() and not job.start()  # one re-index at a time
+    for _ in range(20):
+        assert job.status().running
+        reader.refresh()
+        assert [h.chunk.chunk_id for h in searcher.search("Benelux samenwerking")] == before
+    release.set()
+    job.wait(120)
+    assert job.status().report is not None and reader.refresh()
+    assert "windmolens" in searcher.search("windmolens zee")[0].chunk.text
