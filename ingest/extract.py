@@ -9,6 +9,7 @@ import zipfile
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Protocol
 
 from kb.records import Page
 
@@ -26,12 +27,18 @@ class ExtractionError(Exception):
         self.reason = reason
 
 
-def extract_file(path: Path) -> list[Page]:
+class PageReader(Protocol):
+    """Reads the text of a page that has none in its text layer (OCR)."""
+
+    def read_page(self, page: object) -> str: ...
+
+
+def extract_file(path: Path, ocr: PageReader | None = None) -> list[Page]:
     suffix = path.suffix.lower()
     if path.stat().st_size == 0:
         raise ExtractionError(path, "leeg bestand (0 bytes)")
     if suffix == ".pdf":
-        return list(iter_pdf_pages(path))
+        return list(iter_pdf_pages(path, ocr))
     if suffix in (".txt", ".md"):
         return [Page(None, read_text(path))]
     if suffix in (".html", ".htm"):
@@ -41,8 +48,9 @@ def extract_file(path: Path) -> list[Page]:
     raise ExtractionError(path, f"bestandstype {suffix or '(geen)'} wordt niet ondersteund")
 
 
-def iter_pdf_pages(path: Path) -> Iterator[Page]:
-    """Pages one at a time, so a thousand-page PDF is never held whole as text."""
+def iter_pdf_pages(path: Path, ocr: PageReader | None = None) -> Iterator[Page]:
+    """Pages one at a time, so a thousand-page PDF is never held whole as text. Pages without a
+    text layer are read by `ocr` when one is given, and marked as such."""
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
@@ -59,12 +67,24 @@ def iter_pdf_pages(path: Path) -> Iterator[Page]:
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as e:
         raise ExtractionError(path, f"beschadigde PDF ({type(e).__name__}: {e})") from e
     for i in range(n):
+        page = reader.pages[i]
         try:
-            text = reader.pages[i].extract_text() or ""
+            text = page.extract_text() or ""
         except Exception as e:  # pypdf raises many kinds on broken content streams
             log.warning("%s: page %d unreadable (%s); skipped", path, i + 1, e)
             text = ""
-        yield Page(i + 1, text)
+        if not text.strip() and ocr is not None:
+            yield Page(i + 1, _ocr_page(path, i + 1, page, ocr), ocr=True)
+        else:
+            yield Page(i + 1, text)
+
+
+def _ocr_page(path: Path, number: int, page: object, ocr: PageReader) -> str:
+    try:
+        return ocr.read_page(page)
+    except Exception as e:  # OCR failing on one page must not lose the rest of the document
+        log.warning("%s: OCR of page %d failed (%s)", path, number, e)
+        return ""
 
 
 def _decrypt_empty(reader: object) -> bool:

@@ -13,9 +13,10 @@ import numpy as np
 
 from ingest.chunk import chunk_document
 from ingest.clean import clean_pages
-from ingest.extract import ExtractionError, extract_file
+from ingest.extract import ExtractionError, PageReader, extract_file
 from ingest.metadata import load_catalog, merge_metadata, metadata_from_filename, metadata_from_text
-from ingest.sources import Plan, SourceFile, doc_id_for, plan_changes, scan
+from ingest.ocr import make_ocr
+from ingest.sources import Plan, SourceFile, collapse_duplicates, doc_id_for, plan_changes, scan
 from kb import __version__
 from kb.embed import Embedder
 from kb.records import BuildReport, Chunk, Document, FailedFile
@@ -42,6 +43,7 @@ def build_index(settings: Settings, store: Store, embedder: Embedder, paths: Seq
     one is complete. A file that fails is reported and skipped; its previous version is kept."""
     started = time.perf_counter()
     progress = progress or (lambda stage, done, total: None)
+    ocr = make_ocr(settings)
     with store.writer_lock():
         store.refresh()
         manifest = store.manifest()
@@ -49,8 +51,10 @@ def build_index(settings: Settings, store: Store, embedder: Embedder, paths: Seq
             manifest, settings)
         roots = list(paths) or [settings.corpus_dir]
         files, failed, whole = scan(roots)
-        plan = plan_changes(files, store.documents(), whole, full)
-        prepared, more_failed = _prepare(plan.added + plan.changed, progress, settings)
+        indexed = store.documents()
+        files = collapse_duplicates(files, (d.source for d in indexed))
+        plan = plan_changes(files, indexed, whole, full)
+        prepared, more_failed = _prepare(plan.added + plan.changed, progress, settings, ocr)
         failed += more_failed
         vectors, embedded, reused = _embed(prepared, store, embedder, settings, full, progress)
         report = _report(plan, prepared, failed, embedded, reused, started)
@@ -67,13 +71,16 @@ def _chunking_changed(m: Manifest, s: Settings) -> bool:
     return (m.chunk_words, m.overlap_words) != (s.chunk_words, s.overlap_words)
 
 
-def prepare_file(f: SourceFile, catalog: dict[str, dict[str, str]], settings: Settings) -> _Prepared:
+def prepare_file(f: SourceFile, catalog: dict[str, dict[str, str]], settings: Settings,
+                 ocr: PageReader | None = None) -> _Prepared:
     """One file to a Document and its chunks; raises ExtractionError with a user-facing reason."""
-    raw = extract_file(f.path)
+    raw = extract_file(f.path, ocr)
     empty = [p.number for p in raw if not p.text.strip()]
     if raw and len(empty) == len(raw):
         what = f"{len(raw)} pagina's" if raw[0].number else "het bestand"
-        raise ExtractionError(f.path, f"geen tekstlaag: {what} zonder tekst (gescand?); niet geïndexeerd")
+        how = "ook OCR vond geen tekst" if ocr is not None and raw[0].number else "gescand?"
+        raise ExtractionError(f.path, f"geen tekstlaag: {what} zonder tekst ({how}); niet geïndexeerd")
+    ocr_pages = tuple(p.number for p in raw if p.ocr and p.number and p.text.strip())
     pages = clean_pages(raw)
     raw_text = "\n".join(p.text for p in raw[:50])
     tail = "\n".join(p.text for p in pages[-2:])[-2500:]
@@ -84,16 +91,20 @@ def prepare_file(f: SourceFile, catalog: dict[str, dict[str, str]], settings: Se
                    title=values.get("title", f.source), doc_type=values["doc_type"], date=values.get("date"),
                    kenmerk=values.get("kenmerk"), dossier=values.get("dossier"), number=values.get("number"),
                    author=values.get("author"), language=values.get("language", "nl"),
-                   page_count=len(raw) if raw and raw[0].number else 0, metadata_sources=sources)
+                   page_count=len(raw) if raw and raw[0].number else 0, ocr_pages=ocr_pages, aliases=f.aliases,
+                   metadata_sources=sources)
     chunks = chunk_document(doc, pages, settings.chunk_words, settings.overlap_words)
     if not chunks:
         raise ExtractionError(f.path, "geen tekst gevonden na opschonen")
     warnings = [f"{f.source}: pagina {', '.join(map(str, empty))} zonder tekstlaag (gescand?)"] if empty else []
+    if ocr_pages:
+        warnings.append(f"{f.source}: pagina {', '.join(map(str, ocr_pages))} gelezen met OCR")
+    warnings += [f"{alias}: zelfde inhoud als {f.source}; één keer geïndexeerd" for alias in f.aliases]
     return _Prepared(f, doc, chunks, warnings)
 
 
-def _prepare(files: list[SourceFile], progress: Progress,
-             settings: Settings) -> tuple[list[_Prepared], list[FailedFile]]:
+def _prepare(files: list[SourceFile], progress: Progress, settings: Settings,
+             ocr: PageReader | None) -> tuple[list[_Prepared], list[FailedFile]]:
     catalogs: dict[Path, dict[str, dict[str, str]]] = {}
     prepared: list[_Prepared] = []
     failed: list[FailedFile] = []
@@ -102,7 +113,7 @@ def _prepare(files: list[SourceFile], progress: Progress,
         if f.root not in catalogs:
             catalogs[f.root] = load_catalog(f.root)
         try:
-            prepared.append(prepare_file(f, catalogs[f.root], settings))
+            prepared.append(prepare_file(f, catalogs[f.root], settings, ocr))
         except ExtractionError as e:
             log.warning("%s: %s", f.source, e.reason)
             failed.append(FailedFile(f.source, e.reason))

@@ -7,7 +7,7 @@ import logging
 import os
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ingest.extract import SUFFIXES
@@ -22,6 +22,7 @@ class SourceFile:
     path: Path
     sha256: str
     root: Path
+    aliases: tuple[str, ...] = ()  # other names of the same content, indexed once under `source`
 
 
 @dataclass
@@ -80,10 +81,29 @@ def _add(path: Path, root: Path, files: list[SourceFile], failed: list[FailedFil
         failed.append(FailedFile(source, f"niet leesbaar ({e.strerror or e})"))
 
 
+def collapse_duplicates(files: list[SourceFile], indexed: Iterable[str]) -> list[SourceFile]:
+    """One file per distinct content; the others become its aliases. The name already in the
+    index stays the primary one, so a copy appearing later does not move the document."""
+    known = set(indexed)
+    groups: dict[str, list[SourceFile]] = {}
+    for f in files:
+        groups.setdefault(f.sha256, []).append(f)
+    out = []
+    for group in groups.values():
+        group.sort(key=lambda f: (f.source not in known, f.source.count("/"), f.source))
+        first = group[0]
+        out.append(replace(first, aliases=tuple(f.source for f in group[1:])))
+    return sorted(out, key=lambda f: f.source)
+
+
 def doc_id_for(source: str) -> str:
-    """Readable and stable: the path without its extension, in safe characters."""
+    """Readable and stable: the path without its extension, in safe characters. Where characters
+    had to be replaced, a short hash of the name keeps two such names ('brief 😀', 'brief 🎉') apart."""
     stem = source.rsplit(".", 1)[0] if "." in Path(source).name else source
-    return re.sub(r"[^\w./-]+", "_", stem).strip("_") or "document"
+    safe = re.sub(r"[^\w./-]+", "_", stem).strip("_") or "document"
+    if safe != stem:
+        safe += "-" + hashlib.sha1(source.encode()).hexdigest()[:8]
+    return safe
 
 
 def plan_changes(files: list[SourceFile], indexed: list[Document], whole: bool, full: bool) -> Plan:
@@ -95,7 +115,7 @@ def plan_changes(files: list[SourceFile], indexed: list[Document], whole: bool, 
         prev = by_source.get(f.source)
         if prev is None:
             plan.added.append(f)
-        elif full or prev.sha256 != f.sha256:
+        elif full or prev.sha256 != f.sha256 or prev.aliases != f.aliases:
             plan.changed.append(f)
         else:
             plan.unchanged.append(prev)

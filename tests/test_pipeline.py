@@ -134,7 +134,8 @@ def test_filters_restrict_results(hashing_settings: Settings):
 
 def test_every_shared_pdf_ingests_and_scans_are_reported(tmp_path: Path):
     pdfs = need_pdfs()
-    settings = Settings(corpus_dir=pdfs, index_dir=tmp_path / "idx", embed_backend="hashing")
+    # without OCR (as on a machine without tesseract); test_ocr.py covers the OCR path
+    settings = Settings(corpus_dir=pdfs, index_dir=tmp_path / "idx", embed_backend="hashing", ocr="off")
     store, report = _build(settings)
     failed = {f.source: f.reason for f in report.failed}
     assert "plooi_blg-1007826.pdf" in failed and "geen tekstlaag" in failed["plooi_blg-1007826.pdf"]
