@@ -14,7 +14,14 @@ from typing import Any
 from pydantic import BaseModel
 
 import kb  # noqa: F401  (offline switches before gradio is imported)
-from ingest.operator import Operators, Reindexer, UploadRefused, accept_upload, corpus_roots
+from ingest.operator import (
+    Operators,
+    Reindexer,
+    UploadRefused,
+    accept_upload,
+    corpus_roots,
+    retire_document,
+)
 from kb.answer import Answer
 from kb.backend import open_store
 from kb.conversation import respond
@@ -57,10 +64,11 @@ class KnowledgeBase:
         self._lock = threading.Lock()
 
     def current(self) -> Searcher:
+        """The searcher pinned to the live generation, for one request."""
         with self._lock:
             if self.store.refresh():
                 log.info("serving index generation %s", self.generation())
-        return self.searcher
+            return self.searcher.pinned()
 
     def generation(self) -> str:
         m = self.store.manifest()
@@ -121,15 +129,16 @@ class Handlers:
         except ValueError as e:
             return _error(str(e))
 
-    def on_documents(self) -> tuple[list[list[str]], str, Any]:
+    def on_documents(self) -> tuple[list[list[str]], str, Any, Any]:
         import gradio as gr
 
-        self.kb.current()
-        docs = sorted(self.kb.store.documents(), key=lambda d: d.date or "", reverse=True)
+        searcher = self.kb.current()
+        docs = sorted(searcher.store.documents(), key=lambda d: d.date or "", reverse=True)
         rows = [[d.title, TYPE_LABELS.get(d.doc_type, d.doc_type), format_date_nl(d.date), d.kamerstuk or "",
-                 d.source] for d in docs]
-        choices = [("Alle documenten", "")] + [(f"{d.title} ({format_date_nl(d.date)})", d.doc_id) for d in docs]
-        return rows, render_report(self.kb.store.last_report(), self.kb.generation()), gr.update(choices=choices)
+                 ", ".join((d.source, *d.aliases))] for d in docs]
+        labelled = [(f"{d.title} ({format_date_nl(d.date)})", d.doc_id) for d in docs]
+        report = render_report(searcher.store.last_report(), searcher.generation)
+        return rows, report, gr.update(choices=[("Alle documenten", ""), *labelled]), gr.update(choices=labelled)
 
     def on_sign_in(self, user: str, password: str) -> tuple[str, Any, str]:
         import gradio as gr
@@ -155,6 +164,21 @@ class Handlers:
         lines.append("Herindexeren gestart; de zoekfunctie blijft beschikbaar." if started else
                      "Er is niets nieuws om te indexeren." if not lines else "Er loopt al een herindexering.")
         return "\n".join(lines)
+
+    def on_delete(self, doc_id: str | None, token: str) -> str:
+        if not self.kb.operators.is_operator(token):
+            return "Alleen een ingelogde beheerder kan documenten verwijderen."
+        doc = next((d for d in self.kb.store.documents() if d.doc_id == doc_id), None)
+        if doc is None:
+            return "Kies een document uit de lijst."
+        roots = corpus_roots(self.kb.settings, self.kb.store.manifest())
+        try:
+            moved = [retire_document(roots, source) for source in (doc.source, *doc.aliases)]
+        except UploadRefused as e:
+            return f"Geweigerd: {e}"
+        started = self.kb.reindexer.start()
+        return (f"Verplaatst naar {moved[0].parent.name}/: {doc.title}. "
+                + ("Herindexeren gestart." if started else "Er loopt al een herindexering; start daarna opnieuw."))
 
     def on_reindex(self, token: str) -> str:
         if not self.kb.operators.is_operator(token):
@@ -216,8 +240,8 @@ def build_app(kbase: KnowledgeBase) -> Any:
         with gr.Tab("Diploma-erkenning"):
             _diploma_tab(h)
         with gr.Tab("Documenten"):
-            table, report = _documents_tab(h, doc)
-        demo.load(h.on_documents, None, [table, report, doc], **PRIVATE)
+            table, report, retire = _documents_tab(h, doc)
+        demo.load(h.on_documents, None, [table, report, doc, retire], **PRIVATE)
         gr.api(h.search, api_name="search")
         gr.api(h.ask, api_name="ask")
     return demo
@@ -272,14 +296,15 @@ def _diploma_tab(h: Handlers) -> None:
     dip_btn.click(h.on_diploma, [prof, route], dip_out, **PRIVATE)
 
 
-def _documents_tab(h: Handlers, doc: Any) -> tuple[Any, Any]:
+def _documents_tab(h: Handlers, doc: Any) -> tuple[Any, Any, Any]:
     import gradio as gr
 
     report = gr.HTML(elem_id="build-report")
     table = gr.Dataframe(headers=["Titel", "Type", "Datum", "Kamerstuk", "Bestand"],
                          interactive=False, elem_id="documents")
     refresh = gr.Button("Vernieuwen", elem_id="documents-refresh")
-    refresh.click(h.on_documents, None, [table, report, doc], **PRIVATE)
+    retire = gr.Dropdown([], label="Document verwijderen", elem_id="op-retire-doc", render=False)
+    refresh.click(h.on_documents, None, [table, report, doc, retire], **PRIVATE)
     token = gr.State("")
     with gr.Accordion("Beheer (alleen voor beheerders)", open=False):
         user = gr.Textbox(label="Gebruikersnaam", elem_id="op-user")
@@ -293,20 +318,31 @@ def _documents_tab(h: Handlers, doc: Any) -> tuple[Any, Any]:
                             elem_id="op-files")
             upload = gr.Button("Toevoegen en herindexeren", elem_id="op-upload")
             reindex = gr.Button("Alleen herindexeren", elem_id="op-reindex")
+            retire.render()
+            retire_btn = gr.Button("Verwijderen (naar .verwijderd/) en herindexeren", elem_id="op-retire")
             status = gr.Textbox(label="Status", interactive=False, elem_id="op-status")
             check = gr.Button("Status vernieuwen", elem_id="op-check")
     sign_in.click(h.on_sign_in, [user, password], [token, panel, op_msg], **PRIVATE)
     upload.click(h.on_upload, [files, token], status, **PRIVATE)
     reindex.click(h.on_reindex, token, status, **PRIVATE)
+    retire_btn.click(h.on_delete, [retire, token], status, **PRIVATE)
     check.click(h.on_status, token, status, **PRIVATE)
-    return table, report
+    return table, report, retire
 
 
 def build_server(kbase: KnowledgeBase) -> Any:
     """FastAPI with the JSON API under /api and the Gradio app (and its MCP server) at /."""
     import gradio as gr
     from fastapi import FastAPI, HTTPException
+    from fastapi.responses import JSONResponse
+
     api = FastAPI(title="Kennisbank grensregio's API", docs_url="/api/docs", openapi_url="/api/openapi.json")
+
+    @api.exception_handler(Exception)
+    def internal_error(request: Any, exc: Exception) -> JSONResponse:
+        # the trace and any file paths go to the server log, never to the client
+        log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
+        return JSONResponse({"detail": "Interne fout; de beheerder vindt de details in het serverlog."}, 500)
 
     @api.get("/api/search")
     def api_search(q: str, k: int = 10, type: str | None = None, since: date | None = None,
@@ -314,8 +350,9 @@ def build_server(kbase: KnowledgeBase) -> Any:
         if type and type not in DOC_TYPES:
             raise HTTPException(422, f"type must be one of {', '.join(DOC_TYPES)}")
         filters = SearchFilters(doc_types=(type,) if type else (), since=since, until=until)
-        return {"query": q, "generation": kbase.generation(),
-                "hits": [h.to_dict() for h in kbase.search(q, k, filters)]}
+        searcher = kbase.current()
+        hits = searcher.search(q, max(1, min(k, MAX_TOP_K)), filters)
+        return {"query": q, "generation": searcher.generation, "hits": [h.to_dict() for h in hits]}
 
     @api.post("/api/ask")
     def api_ask(req: AskRequest) -> dict[str, Any]:

@@ -102,14 +102,18 @@ def metadata_from_filename(source: str) -> dict[str, str]:
     return found
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]+")  # NUL cuts the model's input; no control character belongs in a title
+
+
 def merge_metadata(*layers: tuple[str, dict[str, str]]) -> tuple[dict[str, str], dict[str, str]]:
     """Values and, per field, which layer won; the first layer that has a field wins."""
     values: dict[str, str] = {}
     sources: dict[str, str] = {}
     for name, layer in layers:
         for k in FIELDS:
-            if k not in values and layer.get(k):
-                values[k] = layer[k]
+            value = _CONTROL.sub(" ", str(layer.get(k) or "")).strip()
+            if k not in values and value:
+                values[k] = value
                 sources[k] = name
     if values.get("doc_type") not in DOC_TYPES:
         values["doc_type"] = "other"

@@ -19,7 +19,7 @@ from ingest.pipeline import build_index
 from kb.embed import make_embedder
 from kb.records import BuildReport
 from kb.settings import Settings
-from kb.store import Manifest, Store
+from kb.store import Manifest, Store, StoreError
 
 log = logging.getLogger(__name__)
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
@@ -113,6 +113,24 @@ def accept_upload(corpus: Path, uploaded: Path, original_name: str) -> Path:
     return target
 
 
+RETIRED_DIR = ".verwijderd"  # hidden, so scans skip it; an operator can move a file back
+
+
+def retire_document(roots: list[Path], source: str) -> Path:
+    """Move an indexed document's file out of the scanned corpus into its `.verwijderd/` folder.
+    Nothing is destroyed. `source` must name a file inside one of the corpus roots."""
+    for root in roots:
+        real_root = root.resolve()
+        path = (root / source).resolve()
+        if root.is_dir() and path.is_relative_to(real_root) and path != real_root and path.is_file():
+            bin_dir = real_root / RETIRED_DIR
+            bin_dir.mkdir(exist_ok=True)
+            target = bin_dir / f"{secrets.token_hex(3)}-{path.name}"
+            path.replace(target)
+            return target
+    raise UploadRefused(f"{Path(source).name}: geen bestand in de corpus; niets verwijderd")
+
+
 def _head(path: Path, size: int) -> bytes:
     with open(path, "rb") as fh:  # only the first bytes: an upload may be 50 MB
         return fh.read(size)
@@ -162,7 +180,11 @@ class Reindexer:
             report = build_index(self.settings, store, embedder, corpus_roots(self.settings, store.manifest()))
             with self._lock:
                 self._report = report
-        except Exception as e:  # the operator sees the reason; the service keeps running
-            log.exception("re-index failed")
+        except StoreError as e:  # a reason meant for people (e.g. another build is running)
+            log.warning("re-index refused: %s", e)
             with self._lock:
                 self._error = str(e)
+        except Exception:  # details (paths, trace) go to the log, not to the screen
+            log.exception("re-index failed")
+            with self._lock:
+                self._error = "onverwachte fout; de details staan in het log van de server"

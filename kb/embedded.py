@@ -9,6 +9,7 @@ crash at any moment leaves CURRENT pointing at a complete generation.
 
 from __future__ import annotations
 
+import copy
 import fcntl
 import json
 import os
@@ -63,6 +64,7 @@ class EmbeddedStore:
         self.dir = Path(index_dir)
         self._gen: _Generation | None = None
         self._load_lock = threading.Lock()
+        self._pinned = False
         self.refresh()
 
     # -- read side -------------------------------------------------------------------------
@@ -73,6 +75,8 @@ class EmbeddedStore:
             return None
 
     def refresh(self) -> bool:
+        if self._pinned:
+            return False
         name = self._current_name()
         with self._load_lock:
             if name is None or (self._gen is not None and self._gen.name == name):
@@ -94,6 +98,11 @@ class EmbeddedStore:
             raise RuntimeError(f"{path}: lexical rows and chunk table disagree; rebuild with kb ingest --full")
         return _Generation(name, path, manifest, docs, VectorIndex.load(path / "vectors.faiss"),
                            lexical, vec_doc, db, threading.Lock())
+
+    def snapshot(self) -> EmbeddedStore:
+        view = copy.copy(self)
+        view._pinned = True
+        return view
 
     @property
     def generation(self) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass, replace
 
@@ -66,7 +67,21 @@ class Searcher:
         self.foreign_lexical = foreign_lexical
         self.rrf_k = rrf_k
 
+    def pinned(self) -> Searcher:
+        """This searcher on a snapshot of the store: one generation for a whole request."""
+        view = copy.copy(self)
+        view.store = self.store.snapshot()
+        return view
+
+    @property
+    def generation(self) -> str:
+        m = self.store.manifest()
+        return m.generation if m else "-"
+
     def search(self, query: str, top_k: int = 10, filters: SearchFilters | None = None) -> list[Hit]:
+        return self.pinned()._search(query, top_k, filters)
+
+    def _search(self, query: str, top_k: int, filters: SearchFilters | None) -> list[Hit]:
         query = query.strip()
         if not query or top_k <= 0:
             return []

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -107,6 +108,29 @@ def wait_for_port(port: int, proc: subprocess.Popen[bytes], log: Path, seconds: 
     raise TimeoutError(f"app did not listen on port {port} within {seconds} s")
 
 
+NETGUARD = ROOT / "tests" / "netguard"
+
+
+@contextmanager
+def running_app(index: Path, env: dict[str, str], log: Path) -> Iterator[str]:
+    """`kb serve` on a free loopback port, under the socket guard (tests/netguard); yields its URL."""
+    port = free_port()
+    env = {**env, "PYTHONPATH": str(NETGUARD), "NETGUARD_LOG": str(log.with_suffix(".net"))}
+    with open(log, "wb") as log_fh:
+        proc = subprocess.Popen([sys.executable, "-m", "kb.cli", "serve", "--index", str(index),
+                                 "--port", str(port)], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log_fh)
+    try:
+        wait_for_port(port, proc, log)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            raise
+
+
 @pytest.fixture(scope="session")
 def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
     """`kb serve` on loopback over two letters, a roadmap test fixture and an escaping test file,
@@ -121,18 +145,5 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
     env = cli_env(KB_OPERATOR_USER=OPERATOR[0], KB_OPERATOR_PASSWORD=OPERATOR[1])
     r = kb_cli("ingest", str(corpus), "--index", str(base / "index"), env=env)
     assert r.returncode == 0, r.stderr
-    port = free_port()
-    log = base / "serve.log"
-    with open(log, "wb") as log_fh:
-        proc = subprocess.Popen([sys.executable, "-m", "kb.cli", "serve", "--index", str(base / "index"),
-                                 "--port", str(port)], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log_fh)
-    try:
-        wait_for_port(port, proc, log)
-        yield AppServer(f"http://127.0.0.1:{port}", corpus, base / "index")
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            raise
+    with running_app(base / "index", env, base / "serve.log") as url:
+        yield AppServer(url, corpus, base / "index")

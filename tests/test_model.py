@@ -92,7 +92,8 @@ def test_pdf_ingest_with_real_model_has_pages(tmp_path: Path, pdfs: Path):
     corpus.mkdir()
     for name in ("plooi_20110301-draagmoederschap.pdf", "plooi_blg-1007826.pdf"):
         (corpus / name).write_bytes((pdfs / name).read_bytes())
-    r = kb_cli("ingest", str(corpus), "--index", str(tmp_path / "i"), "--json")
+    # KB_OCR=off, as without tesseract (test_ocr.py has the OCR path)
+    r = kb_cli("ingest", str(corpus), "--index", str(tmp_path / "i"), "--json", env=cli_env(KB_OCR="off"))
     assert r.returncode == 1  # the scanned PDF failed, the other was indexed
     report = json.loads(r.stdout)
     assert report["counts"] == {"added": 1, "changed": 0, "removed": 0, "unchanged": 0, "failed": 1}

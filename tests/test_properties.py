@@ -38,3 +38,30 @@ def test_every_cleaned_word_reaches_a_chunk(pages, chunk_words):
 def test_arbitrary_text_never_crashes(text):
     cleaned = clean_pages([Page(None, text)])
     chunk_document(_DOC, cleaned)
+
+
+_META_WORDS = st.sampled_from(["Betreft:", "Datum", "Kenmerk", "Den Haag,", "9 maart 2020", "31 februari 2021",
+                               "2020-13-45", "Kamerstuk", "32 851, nr. 79", "nr.", "Ons kenmerk", "Minister", "van",
+                               "Binnenlandse Zaken", "Advies", "Roadmap", "Factsheet", "\u200b", "\x00", "🙂", "ß"])
+_META_TEXT = st.one_of(st.text(max_size=600),
+                       st.lists(st.one_of(_META_WORDS, st.text(max_size=12)), max_size=60).map(" ".join))
+
+
+@settings(max_examples=200, deadline=None)
+@given(_META_TEXT, _META_TEXT, st.text(max_size=80))
+def test_metadata_is_valid_whatever_the_text(raw, tail, name):
+    from datetime import date
+
+    from ingest.metadata import merge_metadata, metadata_from_filename, metadata_from_text
+    from ingest.sources import doc_id_for
+    from kb.records import DOC_TYPES
+
+    source = (name.replace("/", "_") or "x") + ".txt"
+    values, sources = merge_metadata(("text", metadata_from_text(raw, tail)),
+                                     ("filename", metadata_from_filename(source)))
+    assert values["doc_type"] in DOC_TYPES and set(sources) <= set(values)
+    if "date" in values:  # always a real calendar date (or month), never '31 februari'
+        date.fromisoformat(values["date"] if len(values["date"]) == 10 else values["date"] + "-01")
+    assert all(isinstance(v, str) and "\x00" not in v for v in values.values())
+    doc_id = doc_id_for(source)
+    assert doc_id and "/" not in doc_id
