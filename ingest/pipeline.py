@@ -5,8 +5,10 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from multiprocessing import get_context
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +29,8 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 _EMBED_BATCH = 16
+# Below this many files per extra process, starting it (imports, ~0.5 s) costs more than it saves.
+_FILES_PER_WORKER = 4
 
 
 @dataclass
@@ -54,7 +58,7 @@ def build_index(settings: Settings, store: Store, embedder: Embedder, paths: Seq
         indexed = store.documents()
         files = collapse_duplicates(files, (d.source for d in indexed))
         plan = plan_changes(files, indexed, whole, full)
-        prepared, more_failed = _prepare(plan.added + plan.changed, progress, settings, ocr)
+        prepared, more_failed = prepare_files(plan.added + plan.changed, progress, settings, ocr)
         failed += more_failed
         vectors, embedded, reused = _embed(prepared, store, embedder, settings, full, progress)
         report = _report(plan, prepared, failed, embedded, reused, started)
@@ -103,25 +107,40 @@ def prepare_file(f: SourceFile, catalog: dict[str, dict[str, str]], settings: Se
     return _Prepared(f, doc, chunks, warnings)
 
 
-def _prepare(files: list[SourceFile], progress: Progress, settings: Settings,
+def _prepare_one(f: SourceFile, catalog: dict[str, dict[str, str]], settings: Settings,
+                 ocr: PageReader | None) -> _Prepared | FailedFile:
+    try:
+        return prepare_file(f, catalog, settings, ocr)
+    except ExtractionError as e:
+        log.warning("%s: %s", f.source, e.reason)
+        return FailedFile(f.source, e.reason)
+    except Exception as e:  # one bad file must not stop the batch
+        log.exception("%s: unexpected error", f.source)
+        return FailedFile(f.source, f"onverwachte fout: {type(e).__name__}: {e}")
+
+
+def prepare_files(files: list[SourceFile], progress: Progress, settings: Settings,
              ocr: PageReader | None) -> tuple[list[_Prepared], list[FailedFile]]:
-    catalogs: dict[Path, dict[str, dict[str, str]]] = {}
-    prepared: list[_Prepared] = []
-    failed: list[FailedFile] = []
-    for i, f in enumerate(files):
-        progress("lezen", i, len(files))
-        if f.root not in catalogs:
-            catalogs[f.root] = load_catalog(f.root)
-        try:
-            prepared.append(prepare_file(f, catalogs[f.root], settings, ocr))
-        except ExtractionError as e:
-            log.warning("%s: %s", f.source, e.reason)
-            failed.append(FailedFile(f.source, e.reason))
-        except Exception as e:  # one bad file must not stop the batch
-            log.exception("%s: unexpected error", f.source)
-            failed.append(FailedFile(f.source, f"onverwachte fout: {type(e).__name__}: {e}"))
-    progress("lezen", len(files), len(files))
-    return prepared, failed
+    """Read files on up to `ingest_threads` processes (pypdf is pure Python, so threads would
+    share one core); results keep the order of `files`."""
+    catalogs = {root: load_catalog(root) for root in dict.fromkeys(f.root for f in files)}
+    jobs = [(f, catalogs[f.root], settings, ocr) for f in files]
+    workers = min(settings.ingest_threads, len(files) // _FILES_PER_WORKER)
+    results: list[_Prepared | FailedFile | None] = [None] * len(files)
+    progress("lezen", 0, len(files))
+    if workers < 2:
+        for i, job in enumerate(jobs):
+            results[i] = _prepare_one(*job)
+            progress("lezen", i + 1, len(files))
+    else:
+        # spawn, not fork: the parent may already run OpenMP threads (model, faiss)
+        with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+            futures = {pool.submit(_prepare_one, *job): i for i, job in enumerate(jobs)}
+            for done, future in enumerate(as_completed(futures), start=1):
+                results[futures[future]] = future.result()
+                progress("lezen", done, len(files))
+    prepared = [r for r in results if isinstance(r, _Prepared)]
+    return prepared, [r for r in results if isinstance(r, FailedFile)]
 
 
 def _embed(prepared: list[_Prepared], store: Store, embedder: Embedder, settings: Settings, full: bool,
