@@ -90,10 +90,15 @@ class LexicalIndex:
     def build(cls, texts: Sequence[str], ids: np.ndarray) -> LexicalIndex:
         known = {w for t in texts for w in words(t)}
         dec = Decompounder(known)
-        corpus = [analyze(t, dec) or [""] for t in texts]
+        return cls.from_terms([analyze(t, dec) or [""] for t in texts], ids, dec)
+
+    @classmethod
+    def from_terms(cls, rows: Sequence[Sequence[str]] | tuple[list[list[int]], dict[str, int]],
+                   ids: np.ndarray, decompounder: Decompounder) -> LexicalIndex:
+        """From rows already analysed: term lists, or (term-id lists, vocabulary) as bm25s takes them."""
         bm25 = bm25s.BM25(k1=1.2, b=0.75)
-        bm25.index(corpus, show_progress=False)
-        return cls(bm25, np.asarray(ids, dtype=np.int64), dec)
+        bm25.index(rows, show_progress=False)
+        return cls(bm25, np.asarray(ids, dtype=np.int64), decompounder)
 
     def scores(self, query: str, mask: np.ndarray | None = None) -> np.ndarray:
         """BM25 score of every row (0 where no term matches); `mask` zeroes rows left out."""

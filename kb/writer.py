@@ -41,6 +41,7 @@ def write_generation(index_dir: Path, name: str, prev_path: Path | None, prev_ve
     try:
         db.executescript(SCHEMA)
         next_id = _apply(db, vectors, changes, manifest.next_vector_id if prev_path else 0)
+        vectors = vectors.rebalanced()  # exact while small, IVF past the threshold
         db.commit()
         rows = db.execute("SELECT vector_id, header, text FROM chunks ORDER BY vector_id").fetchall()
         n_docs = db.execute("SELECT COUNT(*) FROM documents").fetchone()[0]

@@ -67,6 +67,52 @@ def test_vectors_save_load_round_trip(tmp_path: Path):
     assert list(loaded.search(vecs[5], 1)[0]) == [105]
 
 
+def _clustered(rng: np.random.Generator, n: int, d: int, centres: int = 400) -> np.ndarray:
+    base = _unit(rng, centres, d)
+    v = base[rng.integers(0, centres, n)] + (0.5 / np.sqrt(d)) * rng.normal(size=(n, d)).astype(np.float32)
+    return (v / np.linalg.norm(v, axis=1, keepdims=True)).astype(np.float32)
+
+
+def test_past_the_threshold_ivf_takes_over_and_keeps_deletes_updates_and_recall(tmp_path: Path, monkeypatch):
+    from kb import vectors
+
+    monkeypatch.setattr(vectors, "IVF_MIN_VECTORS", 15_000)
+    rng = np.random.default_rng(3)
+    d, n = 32, 20_000
+    data = _clustered(rng, n, d)
+    index = VectorIndex(d)
+    index.add(np.arange(n), data)
+    assert not index.approximate
+    ivf = index.rebalanced()
+    assert ivf.approximate and len(ivf) == n and ivf.rebalanced() is ivf
+    oracle = {i: data[i] for i in range(n)}
+    gone = rng.choice(n, 300, replace=False)
+    ivf.remove(gone)
+    for i in gone:
+        del oracle[int(i)]
+    for i in rng.choice(sorted(oracle), 200, replace=False):  # updates
+        v = _clustered(rng, 1, d)
+        ivf.remove(np.array([i]))
+        ivf.add(np.array([i]), v)
+        oracle[int(i)] = v[0]
+    assert len(ivf) == len(oracle)
+    np.testing.assert_allclose(ivf.reconstruct(np.array([int(next(iter(oracle)))])),
+                               [oracle[next(iter(oracle))]], atol=2e-3)  # fp16 codes
+    ivf.save(tmp_path / "v.faiss")
+    loaded = VectorIndex.load(tmp_path / "v.faiss")  # memory-mapped
+    queries = _clustered(rng, 100, d)
+    recall = np.mean([len(set(loaded.search(q, 10)[0]) & set(_oracle(oracle, q, 10))) / 10 for q in queries])
+    assert recall >= 0.98, recall
+    allowed = np.array(sorted(oracle)[::3])
+    ids, _ = loaded.search(queries[0], 5, allowed)
+    assert set(ids) <= set(allowed) and len(ids) == 5
+    writable = loaded.copy()
+    writable.remove(np.array(sorted(oracle)[:10]))
+    assert len(writable) == len(oracle) - 10 and len(VectorIndex.load(tmp_path / "v.faiss")) == len(oracle)
+    monkeypatch.setattr(vectors, "IVF_MIN_VECTORS", 30_000)
+    assert not writable.rebalanced().approximate  # shrunk below the threshold: exact again
+
+
 def test_bm25_ranks_and_round_trips(tmp_path: Path):
     texts = ["De grensregio's werken samen met Nedersaksen.", "Het kabinet investeert in woningen.",
              "Een grenslandagenda voor Noordrijn-Westfalen."]
