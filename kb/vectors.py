@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import Any
 
 import faiss
 import numpy as np
@@ -29,7 +30,8 @@ class VectorIndex:
 
     def __init__(self, dim: int, index: faiss.Index | None = None, trained_on: int = 0) -> None:
         self.dim = dim
-        self._index = index if index is not None else faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
+        # Any: faiss's stubs type every index as the base class, without nlist, invlists, id_map
+        self._index: Any = index if index is not None else faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
         self.trained_on = trained_on or len(self)
 
     def __len__(self) -> int:
@@ -69,11 +71,12 @@ class VectorIndex:
         q = np.ascontiguousarray(query, dtype=np.float32).reshape(1, self.dim)
         k = min(top_k, len(self) if allowed is None else len(allowed))
         selector = None if allowed is None else faiss.IDSelectorBatch(np.ascontiguousarray(allowed, np.int64))
+        params: Any = None
         if self.approximate:
             nprobe = max(IVF_MIN_PROBE, int(self._index.nlist * IVF_PROBE_SHARE))
             params = faiss.SearchParametersIVF(sel=selector, nprobe=nprobe)  # type: ignore[call-arg]
-        else:
-            params = None if selector is None else faiss.SearchParameters(sel=selector)  # type: ignore[call-arg]
+        elif selector is not None:
+            params = faiss.SearchParameters(sel=selector)  # type: ignore[call-arg]
         scores, ids = self._index.search(q, k, params=params)
         keep = ids[0] >= 0
         return ids[0][keep], scores[0][keep]
@@ -133,7 +136,7 @@ def build_ivf(dim: int, ids: np.ndarray, vectors: np.ndarray, seed: int = 7) -> 
     rng = np.random.default_rng(seed)
     sample = vectors[rng.choice(n, min(n, _TRAIN_PER_LIST * nlist), replace=False)]
     index.train(np.ascontiguousarray(sample, dtype=np.float32))
-    index.set_direct_map_type(faiss.DirectMap.Hashtable)  # reconstruct and remove by id
+    index.set_direct_map_type(faiss.DirectMap.Hashtable)  # type: ignore[attr-defined]  # reconstruct/remove by id
     out = VectorIndex(dim, index, trained_on=n)
     out.add(ids, vectors)
     return out
