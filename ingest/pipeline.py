@@ -28,7 +28,7 @@ from kb.store import Changeset, DocumentUpdate, Manifest, Store
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
-_EMBED_BATCH = 16
+EMBED_BATCH = 16
 # Below this many files per extra process, starting it (imports, ~0.5 s) costs more than it saves.
 _FILES_PER_WORKER = 4
 
@@ -151,9 +151,9 @@ def _embed(prepared: list[_Prepared], store: Store, embedder: Embedder, settings
     texts = {c.content_hash: c.embed_text for p in prepared for c in p.chunks}
     todo = [h for h in hashes if h not in cached]
     vectors = dict(cached)
-    for start in range(0, len(todo), _EMBED_BATCH):
+    for start in range(0, len(todo), EMBED_BATCH):
         progress("embedden", start, len(todo))
-        batch = todo[start : start + _EMBED_BATCH]
+        batch = todo[start : start + EMBED_BATCH]
         out = embedder.embed_passages([texts[h] for h in batch], threads=settings.ingest_threads)
         vectors.update(zip(batch, out, strict=True))
     progress("embedden", len(todo), len(todo))

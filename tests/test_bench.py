@@ -1,0 +1,26 @@
+"""The benchmarks run in CI in a reduced form, so they cannot rot (figures: bench/README.md)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import ROOT, cli_env
+
+
+def _bench(*args: str) -> str:
+    r = subprocess.run([sys.executable, *args], cwd=ROOT, env=cli_env(), capture_output=True, text=True, timeout=900)
+    assert r.returncode == 0, r.stderr[-3000:]
+    return r.stdout
+
+
+def test_ingest_bench_small():
+    out = _bench("bench/ingest_stages.py", "--small")
+    for label in ("pages/s", "of bare", "one letter", "target <= 5 s"):
+        assert label in out, out
+
+
+def test_search_scale_bench_small(model_index: Path):
+    out = _bench("bench/search_scale.py", "--index", str(model_index), "--sizes", "3000", "--queries", "20")
+    assert "KB/chunk" in out and "recall@10 vs exact 1.000" in out, out
