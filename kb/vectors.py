@@ -58,10 +58,11 @@ class VectorIndex:
         return int(self._index.remove_ids(selector))
 
     def reconstruct(self, ids: np.ndarray) -> np.ndarray:
-        out = np.empty((len(ids), self.dim), dtype=np.float32)
-        for row, i in enumerate(ids):
-            out[row] = self._index.reconstruct(int(i))
-        return out
+        if not len(ids):
+            return np.zeros((0, self.dim), dtype=np.float32)
+        # one call into faiss, not one per id: a retrain reconstructs every vector of the index
+        return np.asarray(self._index.reconstruct_batch(np.ascontiguousarray(ids, dtype=np.int64)),
+                          dtype=np.float32).reshape(len(ids), self.dim)
 
     def search(self, query: np.ndarray, top_k: int,
                allowed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
