@@ -77,8 +77,8 @@ class KnowledgeBase:
     def search(self, query: str, top_k: int = 10, filters: SearchFilters | None = None) -> list[Hit]:
         return self.current().search(query, top_k=max(1, min(top_k, MAX_TOP_K)), filters=filters)
 
-    def ask(self, question: str, history: list[str] | None = None) -> Answer:
-        return respond(self.current(), question, history or [], llm=self.llm)
+    def ask(self, question: str, history: list[str] | None = None, searcher: Searcher | None = None) -> Answer:
+        return respond(searcher or self.current(), question, history or [], llm=self.llm)
 
 
 def _parse_date(text: str, label: str) -> date | None:
@@ -109,17 +109,19 @@ class Handlers:
             return _error(str(e))
         if not (query or "").strip():
             return "<p class='kb-empty'>Typ een zoekvraag.</p>"
-        hits = self.kb.search(query, 10, filters)
+        searcher = self.kb.current()  # hits and the dossier note from one generation
+        hits = searcher.search(query, 10, filters)
         if order == "Nieuwste eerst":
             hits = sorted(hits, key=lambda h: h.document.date or "", reverse=True)
-        later = {k: f"{d.title} ({format_date_nl(d.date)})" for k, d in later_in_dossier(self.kb.store.documents()).items()}
+        later = {k: f"{d.title} ({format_date_nl(d.date)})" for k, d in later_in_dossier(searcher.store.documents()).items()}
         return render_hits(hits, query, later)
 
     def on_ask(self, question: str, turns: list[list[str]]) -> tuple[str, list[list[str]], str]:
         if not (question or "").strip():
             return render_conversation([(q, a) for _, q, a in turns]), turns, ""
-        ans = self.kb.ask(question, [asked for _, asked, _ in turns])
-        passages = {c.chunk_id: p for c in ans.citations if (p := passage_context(self.kb.store, c.chunk_id))}
+        searcher = self.kb.current()  # the answer and its passages from one generation
+        ans = self.kb.ask(question, [asked for _, asked, _ in turns], searcher)
+        passages = {c.chunk_id: p for c in ans.citations if (p := passage_context(searcher.store, c.chunk_id))}
         turns = [*turns, [ans.question, question, render_answer(ans, passages)]]
         return render_conversation([(q, a) for _, q, a in turns]), turns, ""
 
