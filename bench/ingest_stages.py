@@ -19,6 +19,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+from search_scale import noisy_copies  # bench/ is on sys.path when a script here runs
 
 import kb  # noqa: F401  (offline switches)
 from ingest.pipeline import EMBED_BATCH, build_index, prepare_files
@@ -80,8 +81,8 @@ def bench_noop(corpus: Path, settings: Settings, work: Path) -> None:
 
 
 def synthetic_index(index: Path, chunks: list[Chunk], n_chunks: int, model_id: str, dim: int) -> None:
-    """n_chunks real chunk texts resampled into documents of 100 chunks; vectors are real ones
-    plus noise, renormalised (same dimension and norm, realistic neighbourhoods)."""
+    """n_chunks real chunk texts resampled into documents of 100 chunks; vectors are noisy copies
+    of random unit vectors, one per real chunk (no model run needed to time the write path)."""
     rng = np.random.default_rng(7)
     store = EmbeddedStore(index)
     base = np.asarray(rng.standard_normal((len(chunks), dim)), dtype=np.float32)
@@ -93,8 +94,7 @@ def synthetic_index(index: Path, chunks: list[Chunk], n_chunks: int, model_id: s
                        title=f"Synthetisch document {d // 100}", date="2021-01-01")
         cs = tuple(replace(chunks[p], chunk_id=f"s{d + i}", doc_id=doc.doc_id, ordinal=i,
                            content_hash=f"h{d + i}") for i, p in enumerate(picks))
-        vecs = base[picks] + 0.3 * rng.standard_normal((len(picks), dim)).astype(np.float32)
-        upserts.append(DocumentUpdate(doc, cs, vecs / np.linalg.norm(vecs, axis=1, keepdims=True)))
+        upserts.append(DocumentUpdate(doc, cs, noisy_copies(base, picks, rng)))
     manifest = Manifest(generation="", model_id=model_id, dim=dim, chunk_words=200, overlap_words=40, created="")
     with store.writer_lock():
         store.write(Changeset(upserts=tuple(upserts)), manifest, BuildReport())

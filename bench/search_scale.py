@@ -49,12 +49,18 @@ def _source_rows(index: Path) -> tuple[list[tuple], np.ndarray, Manifest]:
     return rows, np.stack([vectors[c.content_hash] for c in chunks]), manifest
 
 
+def noisy_copies(base: np.ndarray, pick: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Unit vectors near base[pick]: noise of norm ~0.5, so neighbourhoods stay like real ones."""
+    dim = base.shape[1]
+    vecs = base[pick] + (0.5 / np.sqrt(dim)) * rng.standard_normal((len(pick), dim)).astype(np.float32)
+    return (vecs / np.linalg.norm(vecs, axis=1, keepdims=True)).astype(np.float32)
+
+
 def build_synthetic(out: Path, n: int, rows: list[tuple], base: np.ndarray, manifest: Manifest) -> np.ndarray:
     rng = np.random.default_rng(11)
     pick = rng.integers(0, len(rows), n)
     dim = base.shape[1]
-    vecs = base[pick] + (0.5 / np.sqrt(dim)) * rng.standard_normal((n, dim)).astype(np.float32)
-    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    vecs = noisy_copies(base, pick, rng)
     gen = out / "gen-000001"
     (gen / "lexical").mkdir(parents=True)
     ids = np.arange(n, dtype=np.int64)
@@ -78,7 +84,8 @@ def build_synthetic(out: Path, n: int, rows: list[tuple], base: np.ndarray, mani
     if not vectors.approximate:
         vectors.add(ids, vecs)
     vectors.save(gen / "vectors.faiss")
-    m = {**manifest.to_dict(), "generation": gen.name, "documents": -(-n // DOC_CHUNKS), "chunks": n}
+    m = {**manifest.to_dict(), "generation": gen.name, "documents": -(-n // DOC_CHUNKS), "chunks": n,
+         "next_vector_id": n}  # a later write must not reuse the synthetic ids
     (gen / "manifest.json").write_text(json.dumps(m), encoding="utf-8")
     (out / "CURRENT").write_text(gen.name + "\n", encoding="utf-8")
     return vecs
