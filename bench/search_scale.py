@@ -4,8 +4,8 @@
 
 How the synthetic index is built (fast, and honest about what it is):
 - texts: the real chunks of --index, resampled with replacement and shuffled; the keyword index is
-  built from their analysed terms (each real chunk analysed once), so BM25 sees real Dutch
-  term statistics at N rows;
+  built from their words (each real chunk tokenised once), so BM25 sees real Dutch term
+  statistics at N rows;
 - vectors: the real model's vectors of those chunks, plus Gaussian noise (norm ~0.5), renormalised:
   same dimension and norm, with neighbourhoods like real passages;
 - documents of 100 chunks each, dated; the generation directory is written in the store's format.
@@ -27,9 +27,9 @@ import numpy as np
 
 import kb  # noqa: F401  (offline switches)
 from kb.embedded import EmbeddedStore
-from kb.lexical import Decompounder, LexicalIndex, analyze, words
 from kb.records import Document
 from kb.store import Manifest
+from kb.terms import RowWords, build_lexical
 from kb.vectors import IVF_MIN_VECTORS, VectorIndex, build_ivf
 from kb.writer import SCHEMA
 
@@ -76,10 +76,9 @@ def build_synthetic(out: Path, n: int, rows: list[tuple], base: np.ndarray, mani
                          rows[pick[i]][0], rows[pick[i]][1]) for i in range(d, min(n, d + DOC_CHUNKS))])
     db.commit()
     db.close()
-    dec = Decompounder({w for r in rows for w in words(f"{r[0]}\n{r[1]}")})
-    vocab: dict[str, int] = {}
-    analysed = [[vocab.setdefault(t, len(vocab)) for t in analyze(f"{r[0]}\n{r[1]}", dec) or [""]] for r in rows]
-    LexicalIndex.from_terms(([analysed[p] for p in pick], vocab), ids, dec).save(gen / "lexical")
+    row_words = RowWords.from_texts([f"{r[0]}\n{r[1]}" for r in rows]).take(pick).compact()
+    build_lexical(row_words, ids).save(gen / "lexical")
+    row_words.save(gen / "lexical")
     vectors = build_ivf(dim, ids, vecs) if n >= IVF_MIN_VECTORS else VectorIndex(dim)
     if not vectors.approximate:
         vectors.add(ids, vecs)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
@@ -75,30 +75,20 @@ def analyze(text: str, decompounder: Decompounder | None = None) -> list[str]:
     ws = words(text)
     if decompounder is not None:
         ws = ws + [p for w in ws for p in decompounder.split(w)]
+    return stem_words(ws)
+
+
+def stem_words(ws: list[str]) -> list[str]:
     return _stemmer().stemWords(ws)
 
 
 class LexicalIndex:
-    """BM25 over rows; row i belongs to ids[i] (the vector ids of the chunks)."""
+    """BM25 over rows; row i belongs to ids[i] (the vector ids of the chunks). Built by kb.terms."""
 
     def __init__(self, bm25: bm25s.BM25, ids: np.ndarray, decompounder: Decompounder) -> None:
         self._bm25 = bm25
         self.ids = ids
         self.decompounder = decompounder
-
-    @classmethod
-    def build(cls, texts: Sequence[str], ids: np.ndarray) -> LexicalIndex:
-        known = {w for t in texts for w in words(t)}
-        dec = Decompounder(known)
-        return cls.from_terms([analyze(t, dec) or [""] for t in texts], ids, dec)
-
-    @classmethod
-    def from_terms(cls, rows: Sequence[Sequence[str]] | tuple[list[list[int]], dict[str, int]],
-                   ids: np.ndarray, decompounder: Decompounder) -> LexicalIndex:
-        """From rows already analysed: term lists, or (term-id lists, vocabulary) as bm25s takes them."""
-        bm25 = bm25s.BM25(k1=1.2, b=0.75)
-        bm25.index(rows, show_progress=False)
-        return cls(bm25, np.asarray(ids, dtype=np.int64), decompounder)
 
     def scores(self, query: str, mask: np.ndarray | None = None) -> np.ndarray:
         """BM25 score of every row (0 where no term matches); `mask` zeroes rows left out."""

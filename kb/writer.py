@@ -11,9 +11,9 @@ from pathlib import Path
 
 import numpy as np
 
-from kb.lexical import LexicalIndex
 from kb.records import BuildReport
 from kb.store import Changeset, Manifest
+from kb.terms import RowWords, build_lexical
 from kb.vectors import VectorIndex
 
 SCHEMA = """
@@ -40,17 +40,19 @@ def write_generation(index_dir: Path, name: str, prev_path: Path | None, prev_ve
     db = sqlite3.connect(tmp / "chunks.sqlite")
     try:
         db.executescript(SCHEMA)
-        next_id = _apply(db, vectors, changes, manifest.next_vector_id if prev_path else 0)
+        first_new = manifest.next_vector_id if prev_path else 0
+        next_id = _apply(db, vectors, changes, first_new)
         vectors = vectors.rebalanced()  # exact while small, IVF past the threshold
         db.commit()
-        rows = db.execute("SELECT vector_id, header, text FROM chunks ORDER BY vector_id").fetchall()
+        ids = np.array([r[0] for r in db.execute("SELECT vector_id FROM chunks ORDER BY vector_id")], np.int64)
         n_docs = db.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+        words = _row_words(db, prev_path, changes, ids, np.arange(first_new, next_id, dtype=np.int64)).compact()
     finally:
         db.close()
-    ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-    LexicalIndex.build([f"{r[1]}\n{r[2]}" for r in rows], ids).save(tmp / "lexical")
+    build_lexical(words, ids).save(tmp / "lexical")
+    words.save(tmp / "lexical")
     vectors.save(tmp / "vectors.faiss")
-    manifest = replace(manifest, documents=n_docs, chunks=len(rows), next_vector_id=next_id)
+    manifest = replace(manifest, documents=n_docs, chunks=len(ids), next_vector_id=next_id)
     (tmp / "manifest.json").write_text(json.dumps(manifest.to_dict(), indent=1), encoding="utf-8")
     (tmp / "build_report.json").write_text(
         json.dumps(report.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
@@ -60,6 +62,22 @@ def write_generation(index_dir: Path, name: str, prev_path: Path | None, prev_ve
     os.rename(tmp, index_dir / name)
     fsync_path(index_dir)
     return manifest
+
+
+def _row_words(db: sqlite3.Connection, prev_path: Path | None, changes: Changeset, ids: np.ndarray,
+               new_ids: np.ndarray) -> RowWords:
+    """The keyword rows of this generation: the previous generation's words for the chunks it
+    keeps, and only the new chunks tokenised (new ids are above every kept one)."""
+    prev = RowWords.load(prev_path / "lexical") if prev_path is not None else None
+    if prev is not None and prev_path is not None:
+        prev_ids = np.load(prev_path / "lexical" / "row_ids.npy")
+        keep = np.flatnonzero(np.isin(prev_ids, ids))
+        if np.array_equal(np.concatenate([prev_ids[keep], new_ids]), ids):
+            new = RowWords.from_texts([f"{c.header}\n{c.text}" for u in changes.upserts for c in u.chunks])
+            return prev.take(keep).extend(new)
+    # a generation from before row words were kept: tokenise every chunk once
+    rows = db.execute("SELECT header, text FROM chunks ORDER BY vector_id")
+    return RowWords.from_texts([f"{header}\n{text}" for header, text in rows])
 
 
 def _apply(db: sqlite3.Connection, vectors: VectorIndex, changes: Changeset, next_id: int) -> int:

@@ -10,6 +10,7 @@ from kb.fusion import reciprocal_rank_fusion
 from kb.glossary import dutch_terms, localize
 from kb.lang import detect_language
 from kb.lexical import Decompounder, LexicalIndex, analyze
+from kb.terms import RowWords, build_lexical, lexical_from_texts
 from kb.vectors import VectorIndex
 
 
@@ -116,7 +117,7 @@ def test_past_the_threshold_ivf_takes_over_and_keeps_deletes_updates_and_recall(
 def test_bm25_ranks_and_round_trips(tmp_path: Path):
     texts = ["De grensregio's werken samen met Nedersaksen.", "Het kabinet investeert in woningen.",
              "Een grenslandagenda voor Noordrijn-Westfalen."]
-    lex = LexicalIndex.build(texts, np.array([7, 8, 9]))
+    lex = lexical_from_texts(texts, np.array([7, 8, 9]))
     s = lex.scores("woningbouw woningen kabinet")
     assert int(np.argmax(s)) == 1
     lex.save(tmp_path / "lex")
@@ -125,13 +126,55 @@ def test_bm25_ranks_and_round_trips(tmp_path: Path):
     assert list(again.ids) == [7, 8, 9]
 
 
+_WORDS = ["grens", "regio", "grensregio", "woningen", "kabinet", "de", "het", "agenda", "grenslandagenda",
+          "grensland", "werk", "werkgevers", "Nedersaksen", "Noord-Rijn", "diploma", "erkenning", "2023"]
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_WORDS), max_size=12).map(" ".join), min_size=1, max_size=25))
+def test_numpy_bm25_equals_bm25s_on_the_analysed_terms(texts):
+    """The oracle is bm25s's own indexer on analyze()'s terms, the path we replaced."""
+    import bm25s
+
+    from kb.lexical import words
+
+    dec = Decompounder({w for t in texts for w in words(t)})
+    ref = bm25s.BM25(k1=1.2, b=0.75)
+    ref.index([analyze(t, dec) or [""] for t in texts], show_progress=False)
+    ours = lexical_from_texts(texts, np.arange(len(texts)))
+    assert ours.decompounder.known == dec.known
+    for term in ref.vocab_dict:
+        if term:
+            np.testing.assert_allclose(ours._bm25.get_scores([term]), ref.get_scores([term]), rtol=1e-6)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_WORDS), max_size=10).map(" ".join), min_size=2, max_size=20),
+       st.data())
+def test_kept_row_words_give_the_same_index_as_tokenising_everything(texts, data):
+    """An incremental build (keep some rows' words, tokenise only new ones) equals a full build."""
+    n_old = data.draw(st.integers(1, len(texts) - 1))
+    keep = np.array(sorted(data.draw(st.sets(st.integers(0, n_old - 1)))), dtype=np.int64)
+    old = RowWords.from_texts(texts[:n_old])
+    incremental = old.take(keep).extend(RowWords.from_texts(texts[n_old:])).compact()
+    final = [texts[i] for i in keep] + texts[n_old:]
+    full = RowWords.from_texts(final)
+    assert [[incremental.vocab[w] for w in incremental.flat[a:b]] for a, b in zip(incremental.offsets,
+            incremental.offsets[1:], strict=False)] == [[full.vocab[w] for w in full.flat[a:b]]
+                                                        for a, b in zip(full.offsets, full.offsets[1:], strict=False)]
+    assert set(incremental.vocab) == set(full.vocab)
+    a, b = build_lexical(incremental, np.arange(len(final))), build_lexical(full, np.arange(len(final)))
+    for q in ["grens", "agenda", "woningen kabinet", "erkenning diploma"]:
+        np.testing.assert_allclose(a.scores(q), b.scores(q), rtol=1e-6)
+
+
 def test_compound_splitting_matches_parts():
     dec = Decompounder(["grensland", "agenda", "grens", "regio", "informatie", "punten"])
     assert dec.split("grenslandagenda") == ["grensland", "agenda"]
     assert dec.split("grensinformatiepunten") == ["grens", "informatie", "punten"]
     assert dec.split("samenwerking") == []
     texts = ["De grenslandagenda is vastgesteld.", "Een agenda voor de raad.", "Het grensland."]
-    lex = LexicalIndex.build(texts, np.array([1, 2, 3]))
+    lex = lexical_from_texts(texts, np.array([1, 2, 3]))
     assert lex.scores("agenda")[0] > 0  # the compound is found by its part
     assert "grensland" in analyze("grenslandagenda", lex.decompounder)
 

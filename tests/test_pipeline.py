@@ -2,9 +2,11 @@
 
 import re
 import shutil
+import sqlite3
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import need_pdfs
 
@@ -13,10 +15,12 @@ from ingest.pipeline import build_index
 from kb import writer
 from kb.embed import HashingEmbedder
 from kb.embedded import EmbeddedStore
+from kb.lexical import LexicalIndex
 from kb.records import SearchFilters
 from kb.search import Searcher
 from kb.settings import Settings
 from kb.store import IndexBusy, ModelMismatch
+from kb.terms import lexical_from_texts
 
 LETTER_2020 = "2020-03-09_kamerbrief_voortgang-grensoverschrijdende-samenwerking.txt"
 LETTER_2018 = "2018-04-20_kamerbrief_grensoverschrijdende-samenwerking.txt"
@@ -56,11 +60,37 @@ def test_change_delete_add_reports_exactly_one_each(hashing_settings: Settings):
     assert LETTER_2018 not in {doc.source for doc in store.documents()}
     for q in ("Nuffic buurtaalonderwijs Duits", "Grensinformatiepunten grensregio's"):
         assert all(h.document.source != LETTER_2018 for h in searcher.search(q, top_k=50))
+    _assert_keyword_index_equals_a_full_build(hashing_settings.index_dir)
     pdf_hits = searcher.search("draagmoederschap VUmc wensouders", top_k=5,
                                filters=SearchFilters(sources=("draagmoederschap.pdf",)))
     assert pdf_hits and all(h.chunk.page in (1, 2, 3) for h in pdf_hits)
     _, last = _build(hashing_settings)
     assert last.chunks_embedded == 0
+
+
+def _assert_keyword_index_equals_a_full_build(index_dir: Path) -> None:
+    """The writer keeps unchanged chunks' words; the result must equal tokenising every chunk."""
+    gen = index_dir / (index_dir / "CURRENT").read_text(encoding="utf-8").strip()
+    db = sqlite3.connect(gen / "chunks.sqlite")
+    rows = db.execute("SELECT vector_id, header, text FROM chunks ORDER BY vector_id").fetchall()
+    db.close()
+    full = lexical_from_texts([f"{h}\n{t}" for _, h, t in rows], np.array([r[0] for r in rows]))
+    kept = LexicalIndex.load(gen / "lexical")
+    assert list(kept.ids) == list(full.ids) and kept.decompounder.known == full.decompounder.known
+    for q in ("Nuffic buurtaalonderwijs Duits", "draagmoederschap", "Eems-Dollard", "grensinformatiepunt"):
+        np.testing.assert_allclose(kept.scores(q), full.scores(q), rtol=1e-6)
+
+
+def test_generation_without_kept_words_is_tokenised_in_full(hashing_settings: Settings):
+    _build(hashing_settings)
+    index_dir = hashing_settings.index_dir
+    gen = index_dir / (index_dir / "CURRENT").read_text(encoding="utf-8").strip()
+    (gen / "lexical" / "row_offsets.npy").unlink()  # as written before row words were kept
+    f = hashing_settings.corpus_dir / LETTER_2020
+    f.write_text(f.read_text(encoding="utf-8") + "\n\nEen nieuwe alinea over de Eems-Dollard.\n", encoding="utf-8")
+    (hashing_settings.corpus_dir / LETTER_2018).unlink()
+    _build(hashing_settings)
+    _assert_keyword_index_equals_a_full_build(index_dir)
 
 
 def test_failed_file_is_reported_and_the_rest_indexed(hashing_settings: Settings):
