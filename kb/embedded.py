@@ -24,20 +24,23 @@ from typing import Any
 
 import numpy as np
 
-from kb.dates import date_bounds
+from kb.fusion import reciprocal_rank_fusion
 from kb.lexical import LexicalIndex
 from kb.records import BuildReport, Chunk, Document, SearchFilters
-from kb.store import Candidate, Changeset, IndexBusy, Manifest, iter_batches
+from kb.store import (
+    CHUNK_COLUMNS,
+    Candidate,
+    Changeset,
+    IndexBusy,
+    Manifest,
+    chunk_from_row,
+    doc_passes,
+    iter_batches,
+)
 from kb.vectors import VectorIndex
 from kb.writer import fsync_path, write_generation
 
 _KEEP_GENERATIONS = 2
-_COLS = "chunk_id, doc_id, ordinal, text, header, page, section, content_hash"
-
-
-def _row_chunk(row: Sequence[Any]) -> Chunk:
-    return Chunk(chunk_id=row[0], doc_id=row[1], ordinal=row[2], text=row[3], header=row[4],
-                 page=row[5], section=row[6], content_hash=row[7])
 
 
 @dataclass
@@ -121,22 +124,22 @@ class EmbeddedStore:
         found: dict[str, Chunk] = {}
         for batch in iter_batches(list(chunk_ids), 500):
             marks = ",".join("?" * len(batch))
-            for row in g.query(f"SELECT {_COLS} FROM chunks WHERE chunk_id IN ({marks})", batch):
-                found[row[0]] = _row_chunk(row)
+            for row in g.query(f"SELECT {CHUNK_COLUMNS} FROM chunks WHERE chunk_id IN ({marks})", batch):
+                found[row[0]] = chunk_from_row(row)
         return [found[c] for c in chunk_ids if c in found]
 
     def chunks_of(self, doc_id: str) -> list[Chunk]:
         g = self._gen
         if g is None:
             return []
-        rows = g.query(f"SELECT {_COLS} FROM chunks WHERE doc_id = ? ORDER BY ordinal", [doc_id])
-        return [_row_chunk(r) for r in rows]
+        rows = g.query(f"SELECT {CHUNK_COLUMNS} FROM chunks WHERE doc_id = ? ORDER BY ordinal", [doc_id])
+        return [chunk_from_row(r) for r in rows]
 
     def _doc_mask(self, g: _Generation, filters: SearchFilters | None) -> np.ndarray | None:
         """Boolean mask over rows, or None when nothing is filtered."""
         if filters is None or filters.is_empty():
             return None
-        keep = np.fromiter((_doc_passes(d, filters) for d in g.docs), dtype=bool, count=len(g.docs))
+        keep = np.fromiter((doc_passes(d, filters) for d in g.docs), dtype=bool, count=len(g.docs))
         return keep[g.vec_doc] if len(g.vec_doc) else np.zeros(0, dtype=bool)
 
     def _candidates(self, g: _Generation, rows: np.ndarray, scores: np.ndarray) -> list[Candidate]:
@@ -171,6 +174,19 @@ class EmbeddedStore:
         rows = np.argpartition(-scores, k - 1)[:k]
         rows = rows[np.argsort(-scores[rows], kind="stable")]
         return self._candidates(g, rows, scores[rows])
+
+    def fused_candidates(self, vector: np.ndarray, lexical_query: str, lexical_weight: float, top_k: int,
+                         rrf_k: int, filters: SearchFilters | None = None) -> list[Candidate]:
+        lists = [self.dense_candidates(vector, top_k, filters)]
+        weights = [1.0]
+        if lexical_weight > 0 and lexical_query.strip():
+            lists.append(self.lexical_candidates(lexical_query, top_k, filters))
+            weights.append(lexical_weight)
+        if len(lists) == 1:
+            return lists[0]
+        by_id = {c.chunk_id: c for cs in lists for c in cs}
+        fused = reciprocal_rank_fusion([[c.chunk_id for c in cs] for cs in lists], k=rrf_k, weights=weights)
+        return [Candidate(cid, by_id[cid].doc_id, score) for cid, score in fused]
 
     def cached_vectors(self, content_hashes: Sequence[str]) -> dict[str, np.ndarray]:
         g = self._gen
@@ -245,23 +261,3 @@ class EmbeddedStore:
         gens = sorted(p for p in self.dir.glob("gen-*") if p.is_dir())
         for old in gens[:-_KEEP_GENERATIONS]:
             shutil.rmtree(old, ignore_errors=True)
-
-
-def _doc_passes(doc: Document, f: SearchFilters) -> bool:
-    if f.doc_types and doc.doc_type not in f.doc_types:
-        return False
-    if f.sources and doc.source not in f.sources:
-        return False
-    if f.doc_ids and doc.doc_id not in f.doc_ids:
-        return False
-    if f.since or f.until:
-        if not doc.date:
-            return False
-        start, end = date_bounds(doc.date)
-        if f.since and end < f.since:
-            return False
-        if f.until and start > f.until:
-            return False
-    return True
-
-

@@ -102,17 +102,8 @@ class Searcher:
         return self._hits(fused, docs)
 
     def _fused(self, vector: np.ndarray, qa: QueryAnalysis, filters: SearchFilters) -> list[Candidate]:
-        lists = [self.store.dense_candidates(vector, self.candidates, filters)]
-        weights = [1.0]
-        if qa.lexical_weight > 0 and qa.lexical_query.strip():
-            lists.append(self.store.lexical_candidates(qa.lexical_query, self.candidates, filters))
-            weights.append(qa.lexical_weight)
-        if len(lists) == 1:
-            return lists[0]
-        by_id = {c.chunk_id: c for cs in lists for c in cs}
-        fused = reciprocal_rank_fusion([[c.chunk_id for c in cs] for cs in lists], k=self.rrf_k,
-                                       weights=weights)
-        return [Candidate(cid, by_id[cid].doc_id, score) for cid, score in fused]
+        return self.store.fused_candidates(vector, qa.lexical_query, qa.lexical_weight, self.candidates,
+                                           self.rrf_k, filters)
 
     @staticmethod
     def _time_groups(qa: QueryAnalysis, docs: dict[str, Document], base: list[Candidate]) -> list[set[str]]:

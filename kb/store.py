@@ -9,6 +9,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from kb.dates import date_bounds
 from kb.records import BuildReport, Chunk, Document, SearchFilters
 
 FORMAT_VERSION = 1
@@ -105,6 +106,12 @@ class Store(Protocol):
     def lexical_candidates(self, query: str, top_k: int,
                            filters: SearchFilters | None = None) -> list[Candidate]: ...
 
+    def fused_candidates(self, vector: np.ndarray, lexical_query: str, lexical_weight: float, top_k: int,
+                         rrf_k: int, filters: SearchFilters | None = None) -> list[Candidate]:
+        """top_k dense and top_k keyword candidates fused by reciprocal rank (kb.fusion's formula);
+        no keyword list when lexical_weight is 0 or the query is empty."""
+        ...
+
     def cached_vectors(self, content_hashes: Sequence[str]) -> dict[str, np.ndarray]:
         """Vectors already computed for these embedded texts (the embedding cache)."""
         ...
@@ -122,6 +129,34 @@ class Store(Protocol):
         ...
 
     def last_report(self) -> dict[str, Any] | None: ...
+
+
+CHUNK_COLUMNS = "chunk_id, doc_id, ordinal, text, header, page, section, content_hash"
+
+
+def chunk_from_row(row: Sequence[Any]) -> Chunk:
+    """A Chunk from a row selected as CHUNK_COLUMNS (both stores use this column order)."""
+    return Chunk(chunk_id=row[0], doc_id=row[1], ordinal=row[2], text=row[3], header=row[4],
+                 page=row[5], section=row[6], content_hash=row[7])
+
+
+def doc_passes(doc: Document, f: SearchFilters) -> bool:
+    """Whether a document passes the search filters (both stores filter on the same rule)."""
+    if f.doc_types and doc.doc_type not in f.doc_types:
+        return False
+    if f.sources and doc.source not in f.sources:
+        return False
+    if f.doc_ids and doc.doc_id not in f.doc_ids:
+        return False
+    if f.since or f.until:
+        if not doc.date:
+            return False
+        start, end = date_bounds(doc.date)
+        if f.since and end < f.since:
+            return False
+        if f.until and start > f.until:
+            return False
+    return True
 
 
 def iter_batches(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
