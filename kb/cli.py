@@ -6,6 +6,7 @@ import argparse
 import json
 import logging
 import sys
+import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -65,6 +66,10 @@ def _parser() -> argparse.ArgumentParser:
 
     st = sub.add_parser("stats", parents=[common], help="what the index holds")
     st.set_defaults(func=cmd_stats)
+
+    mi = sub.add_parser("migrate", parents=[common], help="copy the embedded index into PostgreSQL")
+    mi.add_argument("--to", required=True, metavar="URL", help="postgresql://… (e.g. \"$KB_DATABASE_URL\")")
+    mi.set_defaults(func=cmd_migrate)
 
     sv = sub.add_parser("serve", parents=[common], help="start the web app")
     sv.add_argument("--host", default="127.0.0.1")
@@ -174,6 +179,25 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
             for i, c in enumerate(ans.citations, 1):
                 page = f", p. {c.page}" if c.page else ""
                 print(f"  [{i}] {c.title} ({c.date or '?'}{page})")
+    return EXIT_OK
+
+
+def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
+    from dataclasses import replace
+
+    from kb.backend import migrate, open_store
+
+    source = open_store(replace(settings, database_url=""))
+    target = open_store(replace(settings, database_url=args.to))
+    started = time.perf_counter()
+    manifest = migrate(source, target)
+    out = {"from": str(settings.index_dir), "generation": manifest.generation, "documents": manifest.documents,
+           "chunks": manifest.chunks, "seconds": round(time.perf_counter() - started, 2)}
+    if args.json:
+        _emit(out)
+    else:
+        print(f"{out['documents']} documenten, {out['chunks']} chunks gekopieerd naar PostgreSQL "
+              f"({manifest.generation}) in {out['seconds']} s; niets opnieuw ge-embed")
     return EXIT_OK
 
 

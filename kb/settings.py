@@ -35,6 +35,9 @@ class Settings:
     # Pages without a text layer: 'auto' reads them with tesseract when it is installed.
     ocr: str = "auto"
     ocr_languages: str = "nld+deu"
+    # PostgreSQL + pgvector instead of the index/ directory; empty means the embedded store.
+    database_url: str = ""
+    database_schema: str = "kb"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -55,6 +58,8 @@ class Settings:
             llm_api_key=env.get("KB_LLM_API_KEY", ""),
             ocr=env.get("KB_OCR", "auto").strip().lower(),
             ocr_languages=env.get("KB_OCR_LANGUAGES", "nld+deu").strip(),
+            database_url=env.get("KB_DATABASE_URL", "").strip(),
+            database_schema=env.get("KB_DATABASE_SCHEMA", "kb").strip(),
         )
         s.validate()
         return s
@@ -88,6 +93,11 @@ class Settings:
             raise ConfigError("Set both KB_OPERATOR_USER and KB_OPERATOR_PASSWORD, or neither (no operator)")
         if self.operator_password and len(self.operator_password) < 8:
             raise ConfigError("KB_OPERATOR_PASSWORD is too short; use at least 8 characters")
+        if self.database_url and not self.database_url.startswith(("postgresql://", "postgres://")):
+            raise ConfigError(f"KB_DATABASE_URL must be a postgresql:// URL, e.g. postgresql://kb@db.example:5432/kb "
+                              f"(got {self.database_url.split(':')[0]}:…); leave it empty for the embedded index")
+        if not self.database_schema.isidentifier():
+            raise ConfigError(f"KB_DATABASE_SCHEMA={self.database_schema!r} must be a plain SQL name, e.g. kb")
         for name, value in (("KB_QUERY_THREADS", self.query_threads), ("KB_INGEST_THREADS", self.ingest_threads)):
             if not 1 <= value <= 64:
                 raise ConfigError(f"{name}={value} is out of range; use 1..64")

