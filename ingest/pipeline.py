@@ -151,9 +151,11 @@ def _embed(prepared: list[_Prepared], store: Store, embedder: Embedder, settings
     texts = {c.content_hash: c.embed_text for p in prepared for c in p.chunks}
     todo = [h for h in hashes if h not in cached]
     vectors = dict(cached)
-    for start in range(0, len(todo), EMBED_BATCH):
+    # An embedder on servers takes several batches per call and spreads them over its endpoints.
+    step = EMBED_BATCH * 4 * getattr(embedder, "parallel_batches", 0) or EMBED_BATCH
+    for start in range(0, len(todo), step):
         progress("embedden", start, len(todo))
-        batch = todo[start : start + EMBED_BATCH]
+        batch = todo[start : start + step]
         out = embedder.embed_passages([texts[h] for h in batch], threads=settings.ingest_threads)
         vectors.update(zip(batch, out, strict=True))
     progress("embedden", len(todo), len(todo))

