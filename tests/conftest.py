@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from localpg import LocalPostgres, NoPostgres, start_postgres
 
 import kb  # noqa: F401  (offline switches)
 from kb.embed import HashingEmbedder
@@ -61,6 +62,20 @@ def cli_env(**extra: str) -> dict[str, str]:
 def kb_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "kb.cli", *args], cwd=ROOT, env=env or cli_env(),
                           capture_output=True, text=True, timeout=900)
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[LocalPostgres]:
+    """A real PostgreSQL 16 + pgvector for the session. Skips with the reason when none can start
+    here, except in CI (CI=true, as .ci/run is run) or under KB_REQUIRE_POSTGRES=1, where it fails."""
+    try:
+        pg = start_postgres()
+    except NoPostgres as e:
+        if os.environ.get("CI") == "true" or os.environ.get("KB_REQUIRE_POSTGRES") == "1":
+            raise
+        pytest.skip(f"no PostgreSQL here: {e}")
+    yield pg
+    pg.stop()
 
 
 @pytest.fixture(scope="session")

