@@ -151,11 +151,16 @@ class PostgresStore:
         s = self._state()
         return list(s[2]) if s else []
 
-    def _query(self, sql: str, params: dict[str, Any]) -> list[Any]:
+    def _query(self, sql: str, params: dict[str, Any], ann_k: int = 0) -> list[Any]:
+        """`sql` with {s} and {visible} filled in, on the pinned (else live) generation. ann_k > 0:
+        HNSW returns at least that many rows; the transaction scopes the settings to this query."""
         s = self._state()
         if s is None:
             return []
-        with self._conn() as conn:
+        with self._conn() as conn, conn.transaction():
+            if ann_k:
+                conn.execute(f"SET LOCAL hnsw.ef_search = {max(EF_SEARCH, ann_k)}")
+                conn.execute("SET LOCAL hnsw.iterative_scan = relaxed_order")
             return list(conn.execute(sql.format(s=self.schema, visible=VISIBLE), {**params, "g": s[0]}).fetchall())
 
     def chunks(self, chunk_ids: Sequence[str]) -> list[Chunk]:
@@ -180,9 +185,9 @@ class PostgresStore:
     def dense_candidates(self, vector: np.ndarray, top_k: int,
                          filters: SearchFilters | None = None) -> list[Candidate]:
         where, params = self._allowed(filters)
-        rows = self._search(f"SELECT chunk_id, doc_id, 1 - (embedding <=> %(v)s) FROM {{s}}.chunks "
+        rows = self._query(f"SELECT chunk_id, doc_id, 1 - (embedding <=> %(v)s) FROM {{s}}.chunks "
                             f"WHERE {{visible}}{where} ORDER BY embedding <=> %(v)s LIMIT %(k)s",
-                            {"v": np.asarray(vector, dtype=np.float32), "k": top_k, **params})
+                            {"v": np.asarray(vector, dtype=np.float32), "k": top_k, **params}, top_k)
         return [Candidate(r[0], r[1], float(r[2])) for r in rows]
 
     def lexical_candidates(self, query: str, top_k: int,
@@ -191,8 +196,8 @@ class PostgresStore:
         if not terms:
             return []
         where, params = self._allowed(filters)
-        rows = self._search(f"SELECT chunk_id, doc_id, rank FROM ({_LEXICAL.format(where=where)}) l",
-                            {"terms": terms, "n": self._chunk_count(), "k": top_k, **params})
+        rows = self._query(f"SELECT chunk_id, doc_id, rank FROM ({_LEXICAL.format(where=where)}) l",
+                            {"terms": terms, "n": self._chunk_count(), "k": top_k, **params}, top_k)
         return [Candidate(r[0], r[1], float(r[2])) for r in rows]
 
     def fused_candidates(self, vector: np.ndarray, lexical_query: str, lexical_weight: float, top_k: int,
@@ -205,25 +210,16 @@ class PostgresStore:
         if terms:
             parts.append(f"SELECT chunk_id, doc_id, %(w)s / (%(rrf)s + row_number() OVER (ORDER BY rank DESC, "
                          f"chunk_id)) FROM ({_LEXICAL.format(where=where)}) l")
-        rows = self._search(f"SELECT chunk_id, doc_id, SUM(s) AS score FROM ({' UNION ALL '.join(parts)}) u "
+        rows = self._query(f"SELECT chunk_id, doc_id, SUM(s) AS score FROM ({' UNION ALL '.join(parts)}) u "
                             "GROUP BY chunk_id, doc_id ORDER BY score DESC, chunk_id",
                             {"v": np.asarray(vector, dtype=np.float32), "terms": terms, "n": self._chunk_count(),
                              "w": lexical_weight,
-                             "k": top_k, "rrf": rrf_k, **params})
+                             "k": top_k, "rrf": rrf_k, **params}, top_k)
         return [Candidate(r[0], r[1], float(r[2])) for r in rows]
 
     def _chunk_count(self) -> int:
         m = self.manifest()
         return max(1, m.chunks) if m else 1
-
-    def _search(self, sql: str, params: dict[str, Any]) -> list[Any]:
-        s = self._state()
-        if s is None:
-            return []
-        with self._conn() as conn, conn.transaction():
-            conn.execute(f"SET LOCAL hnsw.ef_search = {max(EF_SEARCH, int(params['k']))}")
-            conn.execute("SET LOCAL hnsw.iterative_scan = relaxed_order")
-            return list(conn.execute(sql.format(s=self.schema, visible=VISIBLE), {**params, "g": s[0]}).fetchall())
 
     def cached_vectors(self, content_hashes: Sequence[str]) -> dict[str, np.ndarray]:
         out: dict[str, np.ndarray] = {}
