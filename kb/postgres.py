@@ -111,9 +111,13 @@ class PostgresStore:
     def refresh(self) -> bool:
         if self._pinned is not None:
             return False
+        import psycopg
+
         with self._conn() as conn:
-            row = conn.execute(f"SELECT to_regclass('{self.schema}.live')").fetchone()
-            live = conn.execute(f"SELECT generation FROM {self.schema}.live").fetchone() if row[0] else None
+            try:  # one round trip per request: this runs before every search in the app
+                live = conn.execute(f"SELECT generation FROM {self.schema}.live").fetchone()
+            except psycopg.errors.UndefinedTable:
+                live = None  # nothing ingested into this schema yet
         if live is None or (self._live is not None and self._live[0] == live[0]):
             return False
         with self._load_lock:
