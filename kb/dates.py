@@ -47,16 +47,16 @@ class TimeRef:
     month: int | None = None
     months: tuple[int, int] = (1, 12)  # the span of months meant when month is None
 
+    def bounds(self) -> tuple[date, date]:
+        """The first and last day this time can mean."""
+        first, last = (self.month, self.month) if self.month is not None else self.months
+        return date(self.year, first, 1), date(self.year, last, calendar.monthrange(self.year, last)[1])
+
     def matches(self, iso: str | None) -> bool:
         if not iso:
             return False
         start, end = date_bounds(iso)
-        if self.month is not None:
-            lo = date(self.year, self.month, 1)
-            hi = date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
-        else:
-            lo = date(self.year, self.months[0], 1)
-            hi = date(self.year, self.months[1], calendar.monthrange(self.year, self.months[1])[1])
+        lo, hi = self.bounds()
         return start <= hi and lo <= end
 
 

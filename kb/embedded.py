@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from kb.doctable import DocTable
 from kb.fusion import reciprocal_rank_fusion
 from kb.lexical import LexicalIndex
 from kb.records import BuildReport, Chunk, Document, SearchFilters
@@ -34,7 +35,6 @@ from kb.store import (
     IndexBusy,
     Manifest,
     chunk_from_row,
-    doc_passes,
     iter_batches,
 )
 from kb.vectors import VectorIndex
@@ -54,6 +54,7 @@ class _Generation:
     vectors: VectorIndex
     lexical: LexicalIndex
     vec_doc: np.ndarray  # doc ordinal per row of lexical.ids (sorted vector ids)
+    table: DocTable
     db: sqlite3.Connection
     lock: threading.Lock
 
@@ -100,7 +101,7 @@ class EmbeddedStore:
         if not np.array_equal(lexical.ids, np.fromiter((r[0] for r in rows), np.int64, len(rows))):
             raise RuntimeError(f"{path}: lexical rows and chunk table disagree; rebuild with kb ingest --full")
         return _Generation(name, path, manifest, docs, VectorIndex.load(path / "vectors.faiss"),
-                           lexical, vec_doc, db, threading.Lock())
+                           lexical, vec_doc, DocTable.of(docs), db, threading.Lock())
 
     def snapshot(self) -> EmbeddedStore:
         view = copy.copy(self)
@@ -113,6 +114,9 @@ class EmbeddedStore:
 
     def manifest(self) -> Manifest | None:
         return self._gen.manifest if self._gen else None
+
+    def doc_table(self) -> DocTable:
+        return self._gen.table if self._gen else DocTable.of([])
 
     def documents(self) -> list[Document]:
         return list(self._gen.docs) if self._gen else []
@@ -139,8 +143,7 @@ class EmbeddedStore:
         """Boolean mask over rows, or None when nothing is filtered."""
         if filters is None or filters.is_empty():
             return None
-        keep = np.fromiter((doc_passes(d, filters) for d in g.docs), dtype=bool, count=len(g.docs))
-        return keep[g.vec_doc] if len(g.vec_doc) else np.zeros(0, dtype=bool)
+        return g.table.mask(filters)[g.vec_doc] if len(g.vec_doc) else np.zeros(0, dtype=bool)
 
     def _candidates(self, g: _Generation, rows: np.ndarray, scores: np.ndarray) -> list[Candidate]:
         ids = g.lexical.ids[rows]

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
+from kb.doctable import DocTable
 from kb.lexical import words
 from kb.pgschema import ADVISORY_LOCK, VISIBLE, schema_sql
 from kb.records import BuildReport, Chunk, Document, SearchFilters
@@ -29,7 +30,6 @@ from kb.store import (
     Manifest,
     StoreError,
     chunk_from_row,
-    doc_passes,
     iter_batches,
 )
 
@@ -64,8 +64,8 @@ class PostgresStore:
             raise StoreError(f"KB_DATABASE_SCHEMA={schema!r} must be a plain SQL name")
         self.url, self.schema = url, schema
         self._local = threading.local()
-        self._pinned: tuple[int, Manifest, list[Document]] | None = None
-        self._live: tuple[int, Manifest, list[Document]] | None = None
+        self._pinned: tuple[int, Manifest, list[Document], DocTable] | None = None
+        self._live: tuple[int, Manifest, list[Document], DocTable] | None = None
         self._load_lock = threading.Lock()
         with self._conn() as conn:
             self._ensure_extension(conn)
@@ -124,14 +124,14 @@ class PostgresStore:
             self._live = self._load(live[0])
         return True
 
-    def _load(self, gen: int) -> tuple[int, Manifest, list[Document]]:
+    def _load(self, gen: int) -> tuple[int, Manifest, list[Document], DocTable]:
         with self._conn() as conn:
             m = conn.execute(f"SELECT manifest FROM {self.schema}.generations WHERE generation = %s",
                              (gen,)).fetchone()
             rows = conn.execute(f"SELECT json FROM {self.schema}.documents WHERE {VISIBLE} ORDER BY doc_id",
                                 {"g": gen}).fetchall()
         docs = [Document.from_dict(r[0]) for r in rows]
-        return gen, Manifest.from_dict(m[0]), docs
+        return gen, Manifest.from_dict(m[0]), docs, DocTable.of(docs)
 
     def snapshot(self) -> PostgresStore:
         view = object.__new__(PostgresStore)
@@ -139,7 +139,7 @@ class PostgresStore:
         view._pinned = self._pinned or self._live
         return view
 
-    def _state(self) -> tuple[int, Manifest, list[Document]] | None:
+    def _state(self) -> tuple[int, Manifest, list[Document], DocTable] | None:
         return self._pinned or self._live
 
     @property
@@ -154,6 +154,10 @@ class PostgresStore:
     def documents(self) -> list[Document]:
         s = self._state()
         return list(s[2]) if s else []
+
+    def doc_table(self) -> DocTable:
+        s = self._state()
+        return s[3] if s else DocTable.of([])
 
     def _query(self, sql: str, params: dict[str, Any], ann_k: int = 0) -> list[Any]:
         """`sql` with {s} and {visible} filled in, on the pinned (else live) generation. ann_k > 0:
@@ -183,8 +187,8 @@ class PostgresStore:
     def _allowed(self, filters: SearchFilters | None) -> tuple[str, dict[str, Any]]:
         if filters is None or filters.is_empty():
             return "", {}
-        return " AND doc_id = ANY(%(allowed)s)", {"allowed": [d.doc_id for d in self.documents()
-                                                              if doc_passes(d, filters)]}
+        table = self.doc_table()
+        return " AND doc_id = ANY(%(allowed)s)", {"allowed": table.doc_ids[table.mask(filters)].tolist()}
 
     def dense_candidates(self, vector: np.ndarray, top_k: int,
                          filters: SearchFilters | None = None) -> list[Candidate]:

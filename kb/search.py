@@ -10,6 +10,7 @@ import numpy as np
 from bm25s.stopwords import STOPWORDS_EN_PLUS, STOPWORDS_GERMAN
 
 from kb.dates import TimeRef, parse_time_refs, wants_latest
+from kb.doctable import DocTable
 from kb.embed import Embedder
 from kb.fusion import reciprocal_rank_fusion
 from kb.glossary import dutch_terms
@@ -90,7 +91,7 @@ class Searcher:
         vector = self.embedder.embed_query(query)
         docs = {d.doc_id: d for d in self.store.documents()}
         base = self._fused(vector, qa, filters)
-        groups = self._time_groups(qa, docs, base)
+        groups = self._time_groups(qa, docs, self.store.doc_table(), base)
         rankings = [[c.chunk_id for c in base]]
         weights = [1.0]
         for group in groups:
@@ -106,11 +107,12 @@ class Searcher:
                                            self.rrf_k, filters)
 
     @staticmethod
-    def _time_groups(qa: QueryAnalysis, docs: dict[str, Document], base: list[Candidate]) -> list[set[str]]:
+    def _time_groups(qa: QueryAnalysis, docs: dict[str, Document], table: DocTable,
+                     base: list[Candidate]) -> list[set[str]]:
         """One set of documents per time the query names (or the newest relevant one for 'latest')."""
         groups: list[set[str]] = []
         for ref in qa.time_refs:
-            group = {d.doc_id for d in docs.values() if ref.matches(d.date)}
+            group = set(table.doc_ids[table.overlapping(*ref.bounds())])
             if group and group not in groups:
                 groups.append(group)
         if qa.latest and not groups:

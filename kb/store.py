@@ -9,7 +9,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from kb.dates import date_bounds
+from kb.doctable import DocTable
 from kb.records import BuildReport, Chunk, Document, SearchFilters
 
 FORMAT_VERSION = 1
@@ -96,6 +96,10 @@ class Store(Protocol):
 
     def documents(self) -> list[Document]: ...
 
+    def doc_table(self) -> DocTable:
+        """The same documents as arrays, for filters and dates over many documents at once."""
+        ...
+
     def chunks(self, chunk_ids: Sequence[str]) -> list[Chunk]: ...
 
     def chunks_of(self, doc_id: str) -> list[Chunk]: ...
@@ -138,25 +142,6 @@ def chunk_from_row(row: Sequence[Any]) -> Chunk:
     """A Chunk from a row selected as CHUNK_COLUMNS (both stores use this column order)."""
     return Chunk(chunk_id=row[0], doc_id=row[1], ordinal=row[2], text=row[3], header=row[4],
                  page=row[5], section=row[6], content_hash=row[7])
-
-
-def doc_passes(doc: Document, f: SearchFilters) -> bool:
-    """Whether a document passes the search filters (both stores filter on the same rule)."""
-    if f.doc_types and doc.doc_type not in f.doc_types:
-        return False
-    if f.sources and doc.source not in f.sources:
-        return False
-    if f.doc_ids and doc.doc_id not in f.doc_ids:
-        return False
-    if f.since or f.until:
-        if not doc.date:
-            return False
-        start, end = date_bounds(doc.date)
-        if f.since and end < f.since:
-            return False
-        if f.until and start > f.until:
-            return False
-    return True
 
 
 def iter_batches(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:

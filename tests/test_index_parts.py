@@ -213,3 +213,44 @@ def test_glossary_both_ways():
     assert any("Luik" in t for t in dutch_terms("Liège and Aachen", "en"))
     assert localize("samenwerking met Aken en Nedersaksen", "de") == "samenwerking met Aachen en Niedersachsen"
     assert localize("Grensinfopunt Luik", "en").startswith("cross-border information point Liège")
+
+
+def _passes(doc, f) -> bool:  # type: ignore[no-untyped-def]
+    """The filter rule one document at a time: the oracle for DocTable's arrays."""
+    from kb.dates import date_bounds
+
+    if (f.doc_types and doc.doc_type not in f.doc_types) or (f.sources and doc.source not in f.sources):
+        return False
+    if f.doc_ids and doc.doc_id not in f.doc_ids:
+        return False
+    if f.since or f.until:
+        if not doc.date:
+            return False
+        start, end = date_bounds(doc.date)
+        return not ((f.since and end < f.since) or (f.until and start > f.until))
+    return True
+
+
+_DATES = st.one_of(st.none(), st.builds(lambda y, m, d, k: [f"{y}", f"{y}-{m:02d}", f"{y}-{m:02d}-{d:02d}"][k],
+                                        st.integers(2015, 2025), st.integers(1, 12), st.integers(1, 28),
+                                        st.integers(0, 2)))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["kamerbrief", "advies", "other"]), _DATES), min_size=1, max_size=12),
+       st.data())
+def test_doc_table_filters_and_times_match_the_per_document_rule(rows, data):
+    from datetime import date
+
+    from kb.doctable import DocTable
+    from kb.records import Document, SearchFilters
+
+    docs = [Document(f"d{i}", f"d{i}.txt", "", doc_type=t, date=d) for i, (t, d) in enumerate(rows)]
+    day = st.one_of(st.none(), st.dates(date(2014, 1, 1), date(2026, 12, 31)))
+    f = SearchFilters(doc_types=tuple(data.draw(st.sets(st.sampled_from(["kamerbrief", "advies"])))),
+                      since=data.draw(day), until=data.draw(day),
+                      doc_ids=tuple(data.draw(st.sets(st.sampled_from([d.doc_id for d in docs])))))
+    table = DocTable.of(docs)
+    assert list(table.mask(f)) == [_passes(d, f) for d in docs]
+    ref = TimeRef(data.draw(st.integers(2015, 2025)), data.draw(st.one_of(st.none(), st.integers(1, 12))))
+    assert list(table.overlapping(*ref.bounds())) == [ref.matches(d.date) for d in docs]

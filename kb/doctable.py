@@ -1,0 +1,51 @@
+"""The documents of a generation as arrays, so that filters and the times a query names cost a few
+numpy operations instead of a Python call per document (10,000 documents at 1M chunks)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+
+from kb.dates import date_bounds
+from kb.records import Document, SearchFilters
+
+
+@dataclass(frozen=True)
+class DocTable:
+    doc_ids: np.ndarray  # str, one per document, in the generation's document order
+    sources: np.ndarray  # str
+    doc_types: np.ndarray  # str
+    start: np.ndarray  # datetime64[D]: the first day the document's date can mean; NaT when undated
+    end: np.ndarray  # datetime64[D]: the last such day
+    index: dict[str, int]  # doc_id -> position
+
+    @classmethod
+    def of(cls, docs: Sequence[Document]) -> DocTable:
+        bounds = [date_bounds(d.date) if d.date else (None, None) for d in docs]
+        return cls(np.array([d.doc_id for d in docs], dtype=object), np.array([d.source for d in docs], dtype=object),
+                   np.array([d.doc_type for d in docs], dtype=object),
+                   np.array([b[0] or "NaT" for b in bounds], dtype="datetime64[D]"),
+                   np.array([b[1] or "NaT" for b in bounds], dtype="datetime64[D]"),
+                   {d.doc_id: i for i, d in enumerate(docs)})
+
+    def overlapping(self, lo: date, hi: date) -> np.ndarray:
+        """Documents whose date can fall in [lo, hi]; undated ones never do (NaT compares false)."""
+        return (self.start <= np.datetime64(hi, "D")) & (self.end >= np.datetime64(lo, "D"))
+
+    def mask(self, f: SearchFilters) -> np.ndarray:
+        """Documents that pass the filters; a date filter leaves out undated documents."""
+        keep = np.ones(len(self.doc_ids), dtype=bool)
+        if f.doc_ids:  # time groups pass thousands of ids: positions by lookup, not np.isin on strings
+            keep[:] = False
+            keep[[self.index[d] for d in f.doc_ids if d in self.index]] = True
+        for column, wanted in ((self.doc_types, f.doc_types), (self.sources, f.sources)):
+            if wanted:
+                keep &= np.isin(column, list(wanted))
+        if f.since:
+            keep &= self.end >= np.datetime64(f.since, "D")
+        if f.until:
+            keep &= self.start <= np.datetime64(f.until, "D")
+        return keep
