@@ -13,7 +13,6 @@ same queries, and the shared dev-set scorer's R@5 and MRR@10; then the ratios.
 from __future__ import annotations
 
 import argparse
-import statistics
 import tempfile
 import time
 from collections.abc import Callable
@@ -21,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from devset import load_questions, score_search  # bench/ is on sys.path
+from timing import latency_ms
 
 import kb  # noqa: F401  (offline switches, before llama-index and transformers are imported)
 from ingest.pipeline import build_index
@@ -71,15 +71,9 @@ def kb_pipeline(corpus: Path, index_dir: Path, threads: int) -> tuple[float, Sea
 def measure(name: str, ingest_s: float, search: Search, questions: list[dict[str, Any]],
             queries: list[str]) -> dict[str, float]:
     run = {it["id"]: search(it["question"]) for it in questions}  # also warms the process
-    times = []
-    for q in queries:
-        started = time.perf_counter()
-        search(q)
-        times.append(time.perf_counter() - started)
-    times.sort()
+    p50, p95 = latency_ms(search, queries)
     scores = score_search(run)["all"]
-    r = {"ingest_s": ingest_s, "p50_ms": statistics.median(times) * 1000,
-         "p95_ms": times[int(0.95 * (len(times) - 1))] * 1000, "R5": scores["R5"], "MRR10": scores["MRR10"]}
+    r = {"ingest_s": ingest_s, "p50_ms": p50, "p95_ms": p95, "R5": scores["R5"], "MRR10": scores["MRR10"]}
     print(f"{name:18} ingest {r['ingest_s']:6.1f} s | query p50 {r['p50_ms']:5.0f} ms, p95 {r['p95_ms']:5.0f} ms "
           f"| R@5 {r['R5']:.3f}, MRR@10 {r['MRR10']:.3f}", flush=True)
     return r

@@ -98,12 +98,15 @@ def recall_at_10(index: Path, vecs: np.ndarray, queries: np.ndarray) -> float:
 
 
 MEASURE = r"""
-import json, statistics, sys, time
+import json, sys
+sys.path.insert(0, "bench")
 import kb
 from kb.embed import make_embedder
 from kb.embedded import EmbeddedStore
 from kb.search import Searcher
 from kb.settings import Settings
+from timing import latency_ms
+import time
 
 def rss_mb():
     return int(open("/proc/self/statm").read().split()[1]) * 4096 / 1e6
@@ -116,14 +119,8 @@ started = time.perf_counter()
 store = EmbeddedStore(index)
 load_s = time.perf_counter() - started
 searcher = Searcher(store, embedder)
-times = []
-for q in queries:
-    t0 = time.perf_counter()
-    searcher.search(q, top_k=10)
-    times.append(time.perf_counter() - t0)
-times.sort()
-print(json.dumps({"load_s": load_s, "rss_loaded_mb": None, "kb_per_chunk": (rss_mb() - before) * 1000 / n,
-                  "p50_ms": statistics.median(times) * 1000, "p95_ms": times[int(0.95 * len(times))] * 1000}))
+p50, p95 = latency_ms(lambda q: searcher.search(q, top_k=10), queries)
+print(json.dumps({"load_s": load_s, "kb_per_chunk": (rss_mb() - before) * 1000 / n, "p50_ms": p50, "p95_ms": p95}))
 """
 
 

