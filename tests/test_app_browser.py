@@ -34,6 +34,24 @@ def _open(browser, app: AppServer, tab: str):  # type: ignore[no-untyped-def]
     return page
 
 
+def sign_in(page, password: str = OPERATOR[1], panel_open: bool = False) -> None:  # type: ignore[no-untyped-def]
+    """On the Documenten tab: open the operator panel and sign in (also used by test_replicas)."""
+    if not panel_open:
+        page.get_by_text("Beheer (alleen voor beheerders)").click()
+    page.locator("#op-user :is(input, textarea)").fill(OPERATOR[0])
+    page.locator("#op-password :is(input, textarea)").fill(password)
+    page.locator("#op-sign-in").click()
+
+
+def wait_until_reindexed(page, seconds: float = 240) -> None:  # type: ignore[no-untyped-def]
+    """Presses "Status vernieuwen" until the operator status says the re-index is done."""
+    deadline = time.time() + seconds
+    while "Klaar" not in page.locator("#op-status textarea").input_value() and time.time() < deadline:
+        page.locator("#op-check").click()
+        time.sleep(2)
+    assert "Klaar" in page.locator("#op-status textarea").input_value()
+
+
 def _search(page, query: str) -> None:  # type: ignore[no-untyped-def]
     page.locator("#search-input textarea").fill(query)
     page.locator("#search-button").click()
@@ -113,9 +131,7 @@ def test_non_operator_cannot_upload(browser, app_server: AppServer):
     page = _open(browser, app_server, "Documenten")
     page.get_by_text("Beheer (alleen voor beheerders)").click()
     assert page.locator("#op-files").count() == 0 or not page.locator("#op-files").is_visible()
-    page.locator("#op-user :is(input, textarea)").fill(OPERATOR[0])
-    page.locator("#op-password :is(input, textarea)").fill("fout-wachtwoord")
-    page.locator("#op-sign-in").click()
+    sign_in(page, "fout-wachtwoord", panel_open=True)
     page.get_by_text("Onjuiste gebruikersnaam of wachtwoord").wait_for(timeout=30_000)
     assert page.locator("#op-files").count() == 0 or not page.locator("#op-files").is_visible()
 
@@ -129,21 +145,14 @@ def test_operator_upload_becomes_searchable_without_restart(browser, app_server:
     assert UPLOAD_PDF not in page.locator("#search-output").inner_text()
 
     page.get_by_role("tab", name="Documenten").click()
-    page.get_by_text("Beheer (alleen voor beheerders)").click()
-    page.locator("#op-user :is(input, textarea)").fill(OPERATOR[0])
-    page.locator("#op-password :is(input, textarea)").fill(OPERATOR[1])
-    page.locator("#op-sign-in").click()
+    sign_in(page)
     page.locator("#op-files").wait_for(state="visible", timeout=30_000)
     page.locator("#op-files input[type=file]").set_input_files(str(PDFS / UPLOAD_PDF))
     page.locator("#op-files").get_by_text(UPLOAD_PDF).first.wait_for(timeout=30_000)
     page.locator("#op-upload").click()
     page.wait_for_function("document.querySelector('#op-status textarea').value.includes('Herindexeren gestart')",
                            timeout=60_000)
-    deadline = time.time() + 240
-    while "Klaar" not in page.locator("#op-status textarea").input_value() and time.time() < deadline:
-        page.locator("#op-check").click()
-        time.sleep(2)
-    assert "Klaar" in page.locator("#op-status textarea").input_value()
+    wait_until_reindexed(page)
     assert (app_server.corpus / "uploads" / UPLOAD_PDF).exists()
 
     page.get_by_role("tab", name="Zoeken").click()

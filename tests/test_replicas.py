@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import json
 import shutil
-import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
 
 import pytest
 from conftest import CORPUS, OPERATOR, cli_env, kb_cli, running_app
-from test_app_browser import CHROMIUM, browser  # noqa: F401  (the module's Chromium fixture)
+from test_app_browser import CHROMIUM, browser, sign_in, wait_until_reindexed  # noqa: F401  (browser: fixture)
 
 pytestmark = [pytest.mark.model,
               pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")]
@@ -48,17 +47,10 @@ def test_two_replicas_answer_alike_and_both_serve_a_reindex_from_one(postgres, b
         page = browser.new_page()
         page.goto(a + "/", wait_until="domcontentloaded")
         page.get_by_role("tab", name="Documenten").click()
-        page.get_by_text("Beheer (alleen voor beheerders)").click()
-        page.locator("#op-user :is(input, textarea)").fill(OPERATOR[0])
-        page.locator("#op-password :is(input, textarea)").fill(OPERATOR[1])
-        page.locator("#op-sign-in").click()
+        sign_in(page)
         page.locator("#op-reindex").wait_for(state="visible", timeout=30_000)
         page.locator("#op-reindex").click()
-        deadline = time.time() + 300
-        while "Klaar" not in page.locator("#op-status textarea").input_value() and time.time() < deadline:
-            page.locator("#op-check").click()
-            time.sleep(2)
-        assert "Klaar" in page.locator("#op-status textarea").input_value()
+        wait_until_reindexed(page, 300)
 
         for url in (b, a):  # b never saw the re-index, and was not restarted
             after = _search(url, "inzet voor de regio's aan de grens 2022")
