@@ -20,6 +20,15 @@ def open_store(settings: Settings) -> Store:
     return EmbeddedStore(settings.index_dir)
 
 
+def index_location(settings: Settings) -> str:
+    """Where the settings' index lives, for messages: the directory, or the database without its password."""
+    if settings.database_url:
+        from kb.postgres import describe_url  # psycopg is imported only when a store connects
+
+        return f"postgresql://{describe_url(settings.database_url)} (schema {settings.database_schema})"
+    return str(settings.index_dir)
+
+
 def migrate(source: Store, target: Store, batch_docs: int = 200) -> Manifest:
     """Copy every document, chunk and vector of `source` into `target` as one new generation;
     nothing is embedded again. The target's writer lock is held throughout."""

@@ -202,20 +202,21 @@ def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
-    from kb.backend import open_store
+    from kb.backend import index_location, open_store
 
     store = open_store(settings)
     manifest = store.manifest()
+    where = index_location(settings)
     if manifest is None:
-        raise StoreError(f"No index in {settings.index_dir}. Build it first: kb ingest")
+        raise StoreError(f"No index in {where}. Build it first: kb ingest")
     docs = sorted(store.documents(), key=lambda d: (d.date or "", d.source))
-    out = {"index": str(settings.index_dir), "manifest": manifest.to_dict(),
+    out = {"index": where, "manifest": manifest.to_dict(),
            "counts": {"documents": len(docs), "chunks": manifest.chunks},
            "documents": [d.to_dict() for d in docs], "last_build": store.last_report()}
     if args.json:
         _emit(out)
         return EXIT_OK
-    print(f"index {settings.index_dir} ({manifest.generation}), model {manifest.model_id}, "
+    print(f"index {where} ({manifest.generation}), model {manifest.model_id}, "
           f"{len(docs)} documenten, {manifest.chunks} chunks")
     for d in docs:
         ks = f", Kamerstuk {d.kamerstuk}" if d.kamerstuk else ""

@@ -31,9 +31,8 @@ def _stemmer() -> Stemmer.Stemmer:
 
 def words(text: str) -> list[str]:
     """Lower-cased word forms; a hyphenated word yields its parts and the joined form."""
-    text = unicodedata.normalize("NFKC", text).lower().replace("’", "'")
     out: list[str] = []
-    for w in _WORD.findall(text):
+    for w in _tokens(text):
         if "-" in w:
             parts = [p for p in w.split("-") if p]
             out.extend(parts)
@@ -41,6 +40,17 @@ def words(text: str) -> list[str]:
         else:
             out.append(w.removesuffix("'s"))
     return [w for w in out if w not in STOPWORDS]
+
+
+def hyphen_joins(text: str) -> list[str]:
+    """The joined forms `words` adds for hyphenated words ('zuidlimburg'); PostgreSQL's parser
+    keeps 'zuid-limburg' instead, so kb.pglexical indexes these beside the text."""
+    joins = ("".join(p for p in w.split("-") if p) for w in _tokens(text) if "-" in w)
+    return [w for w in joins if w not in STOPWORDS]
+
+
+def _tokens(text: str) -> list[str]:
+    return list(_WORD.findall(unicodedata.normalize("NFKC", text).lower().replace("’", "'")))
 
 
 class Decompounder:
@@ -68,6 +78,16 @@ class Decompounder:
                 if inner:
                     return [*inner, tail]
         return []
+
+
+def substrings(ws: Iterable[str]) -> list[str]:
+    """Every piece of the words that could be a compound part: what a Decompounder for just these
+    words needs to know, when the vocabulary is too large to hold (PostgreSQL asks its table)."""
+    out: set[str] = set()
+    for w in ws:
+        if len(w) >= 2 * _MIN_PART and w.isalpha():
+            out.update(w[i:j] for i in range(len(w)) for j in range(i + _MIN_PART, len(w) + 1))
+    return sorted(out)
 
 
 def analyze(text: str, decompounder: Decompounder | None = None) -> list[str]:

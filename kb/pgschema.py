@@ -15,7 +15,13 @@ def schema_sql(schema: str, dim: int | None) -> str:
 CREATE SCHEMA IF NOT EXISTS {s};
 CREATE TABLE IF NOT EXISTS {s}.live (one boolean PRIMARY KEY DEFAULT true CHECK (one), generation integer NOT NULL);
 CREATE TABLE IF NOT EXISTS {s}.generations (
-    generation integer PRIMARY KEY, manifest jsonb NOT NULL, created timestamptz NOT NULL DEFAULT now());
+    generation integer PRIMARY KEY, manifest jsonb NOT NULL, created timestamptz NOT NULL DEFAULT now(),
+    terms bigint NOT NULL DEFAULT 0);
+-- Every word the chunks have used, for splitting compounds into words the corpus uses alone.
+CREATE TABLE IF NOT EXISTS {s}.vocabulary (word text PRIMARY KEY);
+-- BM25 document frequency of each lexeme of tsv, born/died per generation like the chunks.
+CREATE TABLE IF NOT EXISTS {s}.lexemes (
+    word text NOT NULL, born integer NOT NULL, died integer, df integer NOT NULL, PRIMARY KEY (word, born));
 CREATE TABLE IF NOT EXISTS {s}.reports (id bigserial PRIMARY KEY, report jsonb NOT NULL);
 CREATE TABLE IF NOT EXISTS {s}.documents (
     doc_id text NOT NULL, born integer NOT NULL, died integer, json jsonb NOT NULL,
@@ -24,13 +30,21 @@ CREATE TABLE IF NOT EXISTS {s}.documents (
     if dim is None:
         return base
     return base + f"""
-CREATE TABLE IF NOT EXISTS {s}.chunks (
+DO $$ BEGIN IF to_regclass('{s}.chunks') IS NULL THEN
+CREATE TABLE {s}.chunks (
     chunk_id text NOT NULL, doc_id text NOT NULL, born integer NOT NULL, died integer,
     ordinal integer NOT NULL, content_hash text NOT NULL, page integer, section text NOT NULL,
     header text NOT NULL, text text NOT NULL,
-    tsv tsvector GENERATED ALWAYS AS (to_tsvector('dutch', header || ' ' || text)) STORED,
+    -- parts: the compound parts kb.lexical finds ('dutch' does not split compounds);
+    -- term_count: BM25's document length, counted as the embedded keyword index counts it.
+    parts text NOT NULL, term_count integer NOT NULL,
+    tsv tsvector GENERATED ALWAYS AS (to_tsvector('dutch', header || ' ' || text || ' ' || parts)) STORED,
     embedding vector({dim}) NOT NULL,
     PRIMARY KEY (chunk_id, born));
+-- Keyword scoring reads tsv of thousands of rows; kept in the row, not in TOAST, it costs no extra
+-- page reads (the text and the vector, read only for the final hits, move out instead).
+ALTER TABLE {s}.chunks ALTER COLUMN tsv SET STORAGE MAIN;
+END IF; END $$;
 CREATE INDEX IF NOT EXISTS chunks_tsv ON {s}.chunks USING gin (tsv);
 CREATE INDEX IF NOT EXISTS chunks_embedding ON {s}.chunks USING hnsw (embedding vector_cosine_ops);
 CREATE INDEX IF NOT EXISTS chunks_doc ON {s}.chunks (doc_id, ordinal);

@@ -14,13 +14,14 @@ import logging
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 import numpy as np
 
 from kb.doctable import DocTable
-from kb.lexical import words
+from kb.lexical import substrings, words
+from kb.pglexical import LEXICAL_SQL, lexical_params, query_text
 from kb.pgschema import ADVISORY_LOCK, VISIBLE, schema_sql
 from kb.records import BuildReport, Chunk, Document, SearchFilters
 from kb.store import (
@@ -39,15 +40,14 @@ EF_SEARCH = 200
 # {s} schema, {visible} generation filter, {where} document filter; braces doubled for .format twice.
 _DENSE = ("SELECT chunk_id, doc_id, embedding <=> %(v)s AS dist FROM {{s}}.chunks WHERE {{visible}}{where} "
           "ORDER BY dist LIMIT %(k)s")
-# BM25's shape from what PostgreSQL has: per query term an idf from its document frequency (a
-# GIN count) times ts_rank's saturated, length-normalised frequency of that term alone. Plain
-# ts_rank over an OR query has no idf, so common words outvote the rare ones that matter.
-_LEXICAL = ("WITH t AS (SELECT to_tsquery('dutch', w || CASE WHEN length(w) >= 5 THEN ':*' ELSE '' END) AS q FROM unnest(%(terms)s::text[]) w), "
-            "idf AS (SELECT t.q, ln(1 + (%(n)s - c.df + 0.5) / (c.df + 0.5)) AS idf FROM t, LATERAL "
-            "(SELECT count(*) AS df FROM {{s}}.chunks WHERE {{visible}} AND tsv @@ t.q) c WHERE c.df > 0) "
-            "SELECT chunk_id, doc_id, SUM(idf.idf * ts_rank(tsv, idf.q, 1)) AS rank "
-            "FROM {{s}}.chunks JOIN idf ON tsv @@ idf.q WHERE {{visible}}{where} "
-            "GROUP BY chunk_id, doc_id ORDER BY rank DESC, chunk_id LIMIT %(k)s")
+
+
+class _Generation(NamedTuple):
+    number: int
+    manifest: Manifest
+    docs: list[Document]
+    table: DocTable
+    terms: int  # total document length, for BM25's average
 
 
 def describe_url(url: str) -> str:
@@ -64,8 +64,8 @@ class PostgresStore:
             raise StoreError(f"KB_DATABASE_SCHEMA={schema!r} must be a plain SQL name")
         self.url, self.schema = url, schema
         self._local = threading.local()
-        self._pinned: tuple[int, Manifest, list[Document], DocTable] | None = None
-        self._live: tuple[int, Manifest, list[Document], DocTable] | None = None
+        self._pinned: _Generation | None = None
+        self._live: _Generation | None = None
         self._load_lock = threading.Lock()
         with self._conn() as conn:
             self._ensure_extension(conn)
@@ -118,20 +118,20 @@ class PostgresStore:
                 live = conn.execute(f"SELECT generation FROM {self.schema}.live").fetchone()
             except psycopg.errors.UndefinedTable:
                 live = None  # nothing ingested into this schema yet
-        if live is None or (self._live is not None and self._live[0] == live[0]):
+        if live is None or (self._live is not None and self._live.number == live[0]):
             return False
         with self._load_lock:
             self._live = self._load(live[0])
         return True
 
-    def _load(self, gen: int) -> tuple[int, Manifest, list[Document], DocTable]:
+    def _load(self, gen: int) -> _Generation:
         with self._conn() as conn:
-            m = conn.execute(f"SELECT manifest FROM {self.schema}.generations WHERE generation = %s",
+            m = conn.execute(f"SELECT manifest, terms FROM {self.schema}.generations WHERE generation = %s",
                              (gen,)).fetchone()
             rows = conn.execute(f"SELECT json FROM {self.schema}.documents WHERE {VISIBLE} ORDER BY doc_id",
                                 {"g": gen}).fetchall()
         docs = [Document.from_dict(r[0]) for r in rows]
-        return gen, Manifest.from_dict(m[0]), docs, DocTable.of(docs)
+        return _Generation(gen, Manifest.from_dict(m[0]), docs, DocTable.of(docs), int(m[1]))
 
     def snapshot(self) -> PostgresStore:
         view = object.__new__(PostgresStore)
@@ -139,25 +139,25 @@ class PostgresStore:
         view._pinned = self._pinned or self._live
         return view
 
-    def _state(self) -> tuple[int, Manifest, list[Document], DocTable] | None:
+    def _state(self) -> _Generation | None:
         return self._pinned or self._live
 
     @property
     def generation(self) -> str | None:
         s = self._state()
-        return s[1].generation if s else None
+        return s.manifest.generation if s else None
 
     def manifest(self) -> Manifest | None:
         s = self._state()
-        return s[1] if s else None
+        return s.manifest if s else None
 
     def documents(self) -> list[Document]:
         s = self._state()
-        return list(s[2]) if s else []
+        return list(s.docs) if s else []
 
     def doc_table(self) -> DocTable:
         s = self._state()
-        return s[3] if s else DocTable.of([])
+        return s.table if s else DocTable.of([])
 
     def _query(self, sql: str, params: dict[str, Any], ann_k: int = 0) -> list[Any]:
         """`sql` with {s} and {visible} filled in, on the pinned (else live) generation. ann_k > 0:
@@ -169,7 +169,7 @@ class PostgresStore:
             if ann_k:
                 conn.execute(f"SET LOCAL hnsw.ef_search = {max(EF_SEARCH, ann_k)}")
                 conn.execute("SET LOCAL hnsw.iterative_scan = relaxed_order")
-            return list(conn.execute(sql.format(s=self.schema, visible=VISIBLE), {**params, "g": s[0]}).fetchall())
+            return list(conn.execute(sql.format(s=self.schema, visible=VISIBLE), {**params, "g": s.number}).fetchall())
 
     def chunks(self, chunk_ids: Sequence[str]) -> list[Chunk]:
         found: dict[str, Chunk] = {}
@@ -200,34 +200,40 @@ class PostgresStore:
 
     def lexical_candidates(self, query: str, top_k: int,
                            filters: SearchFilters | None = None) -> list[Candidate]:
-        terms = lexical_terms(query)
-        if not terms:
+        params = self._lexical(query, top_k)
+        if params is None:
             return []
-        where, params = self._allowed(filters)
-        rows = self._query(f"SELECT chunk_id, doc_id, rank FROM ({_LEXICAL.format(where=where)}) l",
-                            {"terms": terms, "n": self._chunk_count(), "k": top_k, **params}, top_k)
+        where, allowed = self._allowed(filters)
+        rows = self._query(f"SELECT chunk_id, doc_id, rank FROM ({LEXICAL_SQL.format(where=where)}) l",
+                           {**params, **allowed})
         return [Candidate(r[0], r[1], float(r[2])) for r in rows]
 
     def fused_candidates(self, vector: np.ndarray, lexical_query: str, lexical_weight: float, top_k: int,
                          rrf_k: int, filters: SearchFilters | None = None) -> list[Candidate]:
         """Dense and keyword lists fused by reciprocal rank in one statement (kb.fusion's formula)."""
         where, params = self._allowed(filters)
-        terms = lexical_terms(lexical_query) if lexical_weight > 0 else []
+        lexical = self._lexical(lexical_query, top_k) if lexical_weight > 0 else None
         parts = [f"SELECT chunk_id, doc_id, 1.0 / (%(rrf)s + row_number() OVER (ORDER BY dist, chunk_id)) AS s "
                  f"FROM ({_DENSE.format(where=where)}) d"]
-        if terms:
+        if lexical is not None:
             parts.append(f"SELECT chunk_id, doc_id, %(w)s / (%(rrf)s + row_number() OVER (ORDER BY rank DESC, "
-                         f"chunk_id)) FROM ({_LEXICAL.format(where=where)}) l")
+                         f"chunk_id)) FROM ({LEXICAL_SQL.format(where=where)}) l")
         rows = self._query(f"SELECT chunk_id, doc_id, SUM(s) AS score FROM ({' UNION ALL '.join(parts)}) u "
-                            "GROUP BY chunk_id, doc_id ORDER BY score DESC, chunk_id",
-                            {"v": np.asarray(vector, dtype=np.float32), "terms": terms, "n": self._chunk_count(),
-                             "w": lexical_weight,
-                             "k": top_k, "rrf": rrf_k, **params}, top_k)
+                           "GROUP BY chunk_id, doc_id ORDER BY score DESC, chunk_id",
+                           {**(lexical or {}), "v": np.asarray(vector, dtype=np.float32), "w": lexical_weight,
+                            "k": top_k, "rrf": rrf_k, **params}, top_k)
         return [Candidate(r[0], r[1], float(r[2])) for r in rows]
 
-    def _chunk_count(self) -> int:
-        m = self.manifest()
-        return max(1, m.chunks) if m else 1
+    def _lexical(self, query: str, top_k: int) -> dict[str, Any] | None:
+        """LEXICAL_SQL's parameters for `query`, None when it has no words to look up. The
+        vocabulary is asked only for the pieces of the query's own words."""
+        s = self._state()
+        ws = words(query)
+        if s is None or not ws:
+            return None
+        known = [r[0] for r in self._query("SELECT word FROM {s}.vocabulary WHERE word = ANY(%(w)s)",
+                                           {"w": substrings(ws)})]
+        return {"text": query_text(query, known), **lexical_params(s.manifest.chunks, s.terms, top_k)}
 
     def cached_vectors(self, content_hashes: Sequence[str]) -> dict[str, np.ndarray]:
         out: dict[str, np.ndarray] = {}
@@ -269,8 +275,3 @@ class PostgresStore:
             conn.execute(f"INSERT INTO {self.schema}.reports (report) VALUES (%s)",
                          (json.dumps(report.to_dict(), ensure_ascii=False),))
 
-
-def lexical_terms(query: str) -> list[str]:
-    """The query's content words for to_tsquery('dutch', …), one query each; PostgreSQL stems them
-    as it stemmed the chunks. Words are \\w+ runs, so nothing in them is tsquery syntax."""
-    return list(dict.fromkeys(p for w in words(query) for p in w.replace("'", "-").split("-") if p))

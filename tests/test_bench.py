@@ -41,3 +41,10 @@ def test_scale_out_bench_small(model_index: Path, postgres):
                  "--queries", "10")
     for label in ("2 server(s) x 1 thread(s)", "search   embedded", "search   postgres"):
         assert label in out, out
+
+
+def test_replicas_bench_small(model_index: Path, postgres):
+    """Two `kb serve` replicas on one database under concurrent clients; every request has hits."""
+    out = _bench("bench/replicas.py", "--index", str(model_index), "--clients", "2", "--requests", "8")
+    for label in ("replicas 1 replica ", "replicas 2 replicas", "req/s"):
+        assert label in out, out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 import threading
 import time
 from datetime import date
@@ -16,6 +17,7 @@ from localpg import LocalPostgres
 
 from ingest.pipeline import build_index
 from kb.embed import HashingEmbedder
+from kb.embedded import EmbeddedStore
 from kb.postgres import PostgresStore
 from kb.records import SearchFilters
 from kb.search import Searcher
@@ -63,8 +65,10 @@ def test_build_change_delete_noop(pg_settings: Settings):
 def test_keyword_search_uses_the_dutch_configuration_and_filters_in_where(pg_settings: Settings):
     store = _store(pg_settings)
     build_index(pg_settings, store, HashingEmbedder())
-    found = store.lexical_candidates("woning", 5)  # stems: 'woningen' in the letters
-    assert found and any("woning" in c.text.lower() for c in store.chunks([x.chunk_id for x in found]))
+    found = store.lexical_candidates("afspraak", 5)  # stems: the letters have only 'afspraken'
+    assert found and all("afspraken" in c.text.lower() for c in store.chunks([x.chunk_id for x in found]))
+    parts = [c.text.lower() for c in store.chunks([x.chunk_id for x in store.lexical_candidates("belemmering", 50)])]
+    assert any("grensbelemmering" in t and not re.search(r"(?<![a-z])belemmering", t) for t in parts)  # a part
     only = SearchFilters(sources=(LETTER_2020,))
     assert {c.doc_id for c in store.lexical_candidates("grens", 20, only)} == {LETTER_2020.removesuffix(".txt")}
     dense = store.dense_candidates(HashingEmbedder().embed_query("grens"), 20, only)
@@ -72,6 +76,28 @@ def test_keyword_search_uses_the_dutch_configuration_and_filters_in_where(pg_set
     dated = Searcher(store, HashingEmbedder()).search("grens", top_k=20,
                                                       filters=SearchFilters(since=date(2022, 1, 1)))
     assert dated and all((h.document.date or "") >= "2022" for h in dated)
+
+
+QUERIES = ["grensinformatiepunten Zuid-Limburg", "afspraken met Duitsland over zorg", "Noordrijn-Westfalen",
+           "belemmeringen voor grensarbeiders", "arbeidsmarkt en onderwijs in de grensregio's",
+           "regeringsconsultaties met Nedersaksen", "subsidie voor grensoverschrijdende projecten",
+           "erkenning van diploma's", "samenwerking in de Benelux", "werkgroep Donner-Berx"]
+
+
+def test_keyword_ranking_follows_the_embedded_bm25(pg_settings: Settings, hashing_settings: Settings):
+    """Same corpus in both stores: PostgreSQL's BM25 ranks as kb.terms does (only the stopword
+    lists and the parsers differ)."""
+    pg = _store(pg_settings)
+    build_index(pg_settings, pg, HashingEmbedder())
+    embedded = EmbeddedStore(hashing_settings.index_dir)
+    build_index(hashing_settings, embedded, HashingEmbedder())
+    overlaps, same_top = [], 0
+    for q in QUERIES:
+        a, b = embedded.lexical_candidates(q, 10), pg.lexical_candidates(q, 10)
+        overlaps.append(len({c.chunk_id for c in a} & {c.chunk_id for c in b}) / 10)
+        same_top += a[0].chunk_id == b[0].chunk_id
+        assert abs(a[0].score - b[0].score) < 0.15 * a[0].score, q  # the same formula, not just the same order
+    assert sum(overlaps) / len(overlaps) >= 0.9 and same_top >= 8, (overlaps, same_top)
 
 
 def test_a_pinned_reader_sees_one_generation_and_old_ones_are_removed(pg_settings: Settings):
@@ -148,4 +174,7 @@ def test_migrate_copies_the_real_index_without_embedding_and_searches_alike(post
         assert a[0]["chunk_id"] in {h["chunk_id"] for h in b[:3]}, (a[0], b[:3])
     stats = json.loads(kb_cli("stats", "--json", env=pg_env).stdout)
     assert stats["counts"]["chunks"] == out["chunks"]
+    assert stats["index"].startswith("postgresql://127.0.0.1:") and "(schema migrated)" in stats["index"]
+    text = kb_cli("stats", env=pg_env).stdout
+    assert text.startswith("index postgresql://") and str(model_index) not in text
     assert CORPUS.is_dir()

@@ -1,0 +1,94 @@
+"""BM25 in PostgreSQL, as close to the embedded keyword index (kb.terms) as the 'dutch' text
+search configuration allows.
+
+- Terms: `tsv` is generated with 'dutch' from the chunk text plus what kb.lexical indexes and
+  PostgreSQL's parser does not make (written as `parts`): compound parts, since PostgreSQL does
+  not split compounds, and the joined forms of hyphenated words.
+  'dutch' and PyStemmer's 'dutch_porter' stem alike; the stopword lists differ a little.
+- Statistics: document frequencies live in `lexemes` (born/died per generation, updated by the
+  difference a write makes), the total document length in `generations.terms`; no count at query time.
+- A word the query repeats counts as often as it is repeated, as bm25s counts it.
+- Term frequency: ts_rank with all weights 1 and no normalisation gives sum(1/j^2, j = 1..tf)/(pi^2/6)
+  for a one-lexeme query, which inverts exactly to tf (tsvector keeps up to 255 positions).
+- Bounded: candidate rows match the query's rarest lexemes, taken in order of frequency until
+  MAX_CANDIDATE_ROWS rows (at least top_k); commoner lexemes still add to those rows' scores.
+  Exact while every lexeme fits, which the shipped corpus always does."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from kb.lexical import Decompounder, hyphen_joins, words
+from kb.terms import K1, B
+
+MAX_CANDIDATE_ROWS = 5_000
+_ZETA2 = 1.6449340668482264  # pi^2/6
+
+# {{s}} schema, {{visible}} generation filter, {where} document filter (filled by the store).
+LEXICAL_SQL = (
+    "WITH u AS (SELECT lexeme, cardinality(positions) AS qtf FROM unnest(to_tsvector('dutch', %(text)s))), "
+    "q AS (SELECT word, df, qtf * ln(1 + (%(n)s - df + 0.5) / (df + 0.5)) AS idf, quote_literal(word)::tsquery AS tq "
+    "FROM {{s}}.lexemes JOIN u ON word = lexeme WHERE {{visible}}), "
+    "sel AS (SELECT string_agg(quote_literal(word), ' | ')::tsquery AS tq FROM "
+    "(SELECT word, df, SUM(df) OVER (ORDER BY df, word) AS cum FROM q) o "
+    "WHERE cum - df < %(k)s OR cum <= %(max_rows)s), "
+    "cand AS (SELECT chunk_id, doc_id, tsv, term_count FROM {{s}}.chunks, sel WHERE {{visible}}{where} AND tsv @@ sel.tq) "
+    "SELECT chunk_id, doc_id, SUM(q.idf * f.tf / (f.tf + %(k1)s * (1 - %(b)s + %(b)s * term_count / %(avgdl)s))) AS rank "
+    "FROM cand JOIN q ON cand.tsv @@ q.tq, LATERAL (SELECT greatest(1, floor(1 / (%(zeta2)s - %(zeta2)s * "
+    "ts_rank('{{{{1,1,1,1}}}}', cand.tsv, q.tq, 0)))) AS tf OFFSET 0) f "
+    "GROUP BY chunk_id, doc_id ORDER BY rank DESC, chunk_id LIMIT %(k)s")
+
+
+def query_text(query: str, known: Iterable[str]) -> str:
+    """The query's words and their compound parts, for to_tsvector('dutch', …) in LEXICAL_SQL."""
+    ws = words(query)
+    dec = Decompounder(known)
+    return " ".join(ws + [p for w in ws for p in dec.split(w)])
+
+
+def lexical_params(n_chunks: int, term_total: int, top_k: int) -> dict[str, Any]:
+    return {"n": n_chunks, "avgdl": max(1.0, term_total / max(1, n_chunks)), "k": top_k,
+            "max_rows": MAX_CANDIDATE_ROWS, "k1": K1, "b": B, "zeta2": _ZETA2}
+
+
+def chunk_terms(texts: list[str], conn: Any, s: str) -> list[tuple[str, int]]:
+    """(parts, term_count) per chunk text, after adding the texts' words to the vocabulary: for
+    `parts` the compound parts and the joined forms of hyphenated words, which kb.lexical indexes
+    and 'dutch' does not; BM25's length as kb.terms counts it (words and parts, stopwords out)."""
+    per_text = [words(t) for t in texts]
+    dec = _update_vocabulary(conn, s, {w for ws in per_text for w in ws})
+    splits: dict[str, list[str]] = {}
+    out = []
+    for text, ws in zip(texts, per_text, strict=True):
+        parts = [p for w in ws for p in (splits[w] if w in splits else splits.setdefault(w, dec.split(w)))]
+        out.append((" ".join(hyphen_joins(text) + parts), len(ws) + len(parts)))
+    return out
+
+
+def _update_vocabulary(conn: Any, s: str, new: set[str]) -> Decompounder:
+    """Adds words to the vocabulary; a Decompounder over all words known so far."""
+    conn.execute("CREATE TEMP TABLE vocabulary_in (word text) ON COMMIT DROP")
+    with conn.cursor().copy("COPY vocabulary_in (word) FROM STDIN") as copy:
+        for w in sorted(new):
+            copy.write_row((w,))
+    conn.execute(f"INSERT INTO {s}.vocabulary SELECT word FROM vocabulary_in ON CONFLICT DO NOTHING")
+    return Decompounder(r[0] for r in conn.execute(f"SELECT word FROM {s}.vocabulary"))
+
+
+def update_lexemes(conn: Any, s: str, gen: int, fresh: bool) -> int:
+    """Document frequencies for generation `gen` from the rows it added and retired; returns the
+    total document length of `gen`'s chunks."""
+    if fresh:
+        conn.execute(f"UPDATE {s}.lexemes SET died = %s WHERE died IS NULL", (gen,))
+    retired = "" if fresh else (f"UNION ALL SELECT word, -ndoc FROM ts_stat('SELECT tsv FROM {s}.chunks "
+                                f"WHERE died = {gen:d}')")
+    conn.execute(f"CREATE TEMP TABLE lexeme_delta ON COMMIT DROP AS SELECT word, SUM(n)::integer AS n FROM "
+                 f"(SELECT word, ndoc AS n FROM ts_stat('SELECT tsv FROM {s}.chunks WHERE born = {gen:d}') "
+                 f"{retired}) x GROUP BY word HAVING SUM(n) <> 0")
+    conn.execute(f"INSERT INTO {s}.lexemes (word, born, df) SELECT d.word, %(g)s, COALESCE(l.df, 0) + d.n "
+                 f"FROM lexeme_delta d LEFT JOIN {s}.lexemes l ON l.word = d.word AND l.died IS NULL "
+                 "WHERE COALESCE(l.df, 0) + d.n > 0", {"g": gen})
+    conn.execute(f"UPDATE {s}.lexemes l SET died = %(g)s FROM lexeme_delta d "
+                 "WHERE l.word = d.word AND l.died IS NULL AND l.born < %(g)s", {"g": gen})
+    return int(conn.execute(f"SELECT COALESCE(SUM(term_count), 0) FROM {s}.chunks WHERE died IS NULL").fetchone()[0])
