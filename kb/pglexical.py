@@ -16,7 +16,7 @@ search configuration allows.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from kb.lexical import Decompounder, hyphen_joins, words
@@ -52,28 +52,25 @@ def lexical_params(n_chunks: int, term_total: int, top_k: int) -> dict[str, Any]
             "max_rows": MAX_CANDIDATE_ROWS, "k1": K1, "b": B, "zeta2": _ZETA2}
 
 
-def chunk_terms(texts: list[str], conn: Any, s: str) -> list[tuple[str, int]]:
-    """(parts, term_count) per chunk text, after adding the texts' words to the vocabulary: for
-    `parts` the compound parts and the joined forms of hyphenated words, which kb.lexical indexes
-    and 'dutch' does not; BM25's length as kb.terms counts it (words and parts, stopwords out)."""
-    per_text = [words(t) for t in texts]
-    dec = _update_vocabulary(conn, s, {w for ws in per_text for w in ws})
-    splits: dict[str, list[str]] = {}
-    out = []
-    for text, ws in zip(texts, per_text, strict=True):
-        parts = [p for w in ws for p in (splits[w] if w in splits else splits.setdefault(w, dec.split(w)))]
-        out.append((" ".join(hyphen_joins(text) + parts), len(ws) + len(parts)))
-    return out
-
-
-def _update_vocabulary(conn: Any, s: str, new: set[str]) -> Decompounder:
-    """Adds words to the vocabulary; a Decompounder over all words known so far."""
+def update_vocabulary(conn: Any, s: str, texts: list[str]) -> Decompounder:
+    """Adds the texts' words to the vocabulary; a Decompounder over all words known so far."""
     conn.execute("CREATE TEMP TABLE vocabulary_in (word text) ON COMMIT DROP")
     with conn.cursor().copy("COPY vocabulary_in (word) FROM STDIN") as copy:
-        for w in sorted(new):
+        for w in sorted({w for t in texts for w in words(t)}):
             copy.write_row((w,))
     conn.execute(f"INSERT INTO {s}.vocabulary SELECT word FROM vocabulary_in ON CONFLICT DO NOTHING")
     return Decompounder(r[0] for r in conn.execute(f"SELECT word FROM {s}.vocabulary"))
+
+
+def chunk_terms(texts: Iterable[str], dec: Decompounder) -> Iterator[tuple[str, int]]:
+    """(parts, term_count) per chunk text, one at a time (a million chunks' words do not fit in
+    memory at once): for `parts` the compound parts and the joined forms of hyphenated words, which
+    kb.lexical indexes and 'dutch' does not; BM25's length as kb.terms counts it."""
+    splits: dict[str, list[str]] = {}
+    for text in texts:
+        ws = words(text)
+        parts = [p for w in ws for p in (splits[w] if w in splits else splits.setdefault(w, dec.split(w)))]
+        yield " ".join(hyphen_joins(text) + parts), len(ws) + len(parts)
 
 
 def update_lexemes(conn: Any, s: str, gen: int, fresh: bool) -> int:

@@ -7,7 +7,7 @@ import json
 from dataclasses import replace
 from typing import Any
 
-from kb.pglexical import chunk_terms, update_lexemes
+from kb.pglexical import chunk_terms, update_lexemes, update_vocabulary
 from kb.pgschema import schema_sql
 from kb.records import BuildReport
 from kb.store import Changeset, Manifest
@@ -64,7 +64,7 @@ def _insert(conn: Any, s: str, changes: Changeset, gen: int) -> None:
         for u in changes.upserts:
             copy.write_row((u.document.doc_id, gen, json.dumps(u.document.to_dict(), ensure_ascii=False)))
     texts = [f"{c.header}\n{c.text}" for u in changes.upserts for c in u.chunks]
-    terms = iter(chunk_terms(texts, conn, s))
+    terms = chunk_terms(texts, update_vocabulary(conn, s, texts))  # the vocabulary before COPY starts
     cols = "chunk_id, doc_id, born, ordinal, content_hash, page, section, header, text, parts, term_count, embedding"
     with conn.cursor().copy(f"COPY {s}.chunks ({cols}) FROM STDIN WITH (FORMAT BINARY)") as copy:
         copy.set_types(["text", "text", "int4", "int4", "text", "int4", "text", "text", "text", "text", "int4",
