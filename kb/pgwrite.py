@@ -39,6 +39,7 @@ def write_generation(conn: Any, schema: str, changes: Changeset, manifest: Manif
         _insert(conn, s, changes, gen)
         if bulk:
             conn.execute(schema_sql(s, manifest.dim))
+            conn.execute(f"ANALYZE {s}.chunks")  # the planner's first statistics, not autovacuum's later ones
         term_total = update_lexemes(conn, s, gen, fresh)
         n_docs, n_chunks = conn.execute(
             f"SELECT (SELECT COUNT(*) FROM {s}.documents WHERE died IS NULL), "

@@ -21,7 +21,7 @@ import numpy as np
 
 from kb.doctable import DocTable
 from kb.lexical import substrings, words
-from kb.pglexical import LEXICAL_SQL, lexical_params, query_text
+from kb.pglexical import LEXICAL_SQL, MAX_CANDIDATE_ROWS, lexical_params, query_text
 from kb.pgschema import ADVISORY_LOCK, VISIBLE, schema_sql
 from kb.records import BuildReport, Chunk, Document, SearchFilters
 from kb.store import (
@@ -57,12 +57,12 @@ def describe_url(url: str) -> str:
 
 
 class PostgresStore:
-    def __init__(self, url: str, schema: str = "kb") -> None:
+    def __init__(self, url: str, schema: str = "kb", keyword_rows: int = MAX_CANDIDATE_ROWS) -> None:
         if not url.startswith(("postgresql://", "postgres://")):
             raise StoreError(f"KB_DATABASE_URL must start with postgresql:// (got {url.split(':')[0]}:…)")
         if not schema.isidentifier():
             raise StoreError(f"KB_DATABASE_SCHEMA={schema!r} must be a plain SQL name")
-        self.url, self.schema = url, schema
+        self.url, self.schema, self.keyword_rows = url, schema, keyword_rows
         self._local = threading.local()
         self._pinned: _Generation | None = None
         self._live: _Generation | None = None
@@ -233,7 +233,8 @@ class PostgresStore:
             return None
         known = [r[0] for r in self._query("SELECT word FROM {s}.vocabulary WHERE word = ANY(%(w)s)",
                                            {"w": substrings(ws)})]
-        return {"text": query_text(query, known), **lexical_params(s.manifest.chunks, s.terms, top_k)}
+        return {"text": query_text(query, known),
+                **lexical_params(s.manifest.chunks, s.terms, top_k, self.keyword_rows)}
 
     def cached_vectors(self, content_hashes: Sequence[str]) -> dict[str, np.ndarray]:
         out: dict[str, np.ndarray] = {}

