@@ -72,7 +72,8 @@ def build_index(settings: Settings, store: Store, embedder: Embedder, paths: Seq
 
 
 def _chunking_changed(m: Manifest, s: Settings) -> bool:
-    return (m.chunk_words, m.overlap_words) != (s.chunk_words, s.overlap_words)
+    """Chunk sizes or the PDF engine differ from the index's: every file is read again."""
+    return (m.chunk_words, m.overlap_words, m.pdf_engine) != (s.chunk_words, s.overlap_words, s.pdf_engine)
 
 
 def prepare_file(f: SourceFile, catalog: dict[str, dict[str, str]], settings: Settings,
@@ -195,6 +196,7 @@ def _manifest(settings: Settings, embedder: Embedder, prev: Manifest | None, roo
     return Manifest(
         generation="", model_id=embedder.model_id, dim=embedder.dim, chunk_words=settings.chunk_words,
         overlap_words=settings.overlap_words, created=datetime.now(UTC).isoformat(timespec="seconds"),
+        pdf_engine=settings.pdf_engine,
         next_vector_id=prev.next_vector_id if prev and prev.model_id == embedder.model_id else 0,
         kb_version=__version__, extra={"embedder_version": getattr(embedder, "version", ""),
                # so an operator's re-index from the app reads the same corpus as this build did

@@ -46,6 +46,7 @@ class Manifest:
     next_vector_id: int = 0
     stemmer: str = "dutch_porter"
     context_header: bool = True
+    pdf_engine: str = "pypdf"  # what read the PDFs' text (indexes from before the field: pypdf)
     format_version: int = FORMAT_VERSION
     kb_version: str = ""
     extra: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)

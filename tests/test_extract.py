@@ -8,8 +8,7 @@ from ingest.clean import clean_pages
 from ingest.extract import ExtractionError, extract_file, html_to_text
 from kb.settings import ConfigError, Settings
 
-ENGINES = ("pypdf", pytest.param("pdfium", marks=pytest.mark.skipif(
-    __import__("importlib").util.find_spec("pypdfium2") is None, reason="pypdfium2 is not installed ([pdfium])")))
+ENGINES = ("pdfium", "pypdf")
 
 
 @pytest.mark.parametrize("engine", ENGINES)
@@ -39,7 +38,6 @@ def test_encrypted_pdf_needs_a_password_and_an_empty_one_opens(tmp_path: Path, e
 def test_pdfium_cleans_to_the_text_pypdf_cleans_to(pdfs: Path):
     """Every shared PDF through both engines and the same cleaning: the same words, in order (a
     line-end hyphen PDFium marks with \x02 is given back as pypdf gives it)."""
-    pytest.importorskip("pypdfium2")
     ratios = {}
     for f in sorted(pdfs.glob("*.pdf")):
         a, b = ([w for p in clean_pages(extract_file(f, pdf_engine=e)) for w in p.text.split()] for e in ("pypdf", "pdfium"))
@@ -48,6 +46,18 @@ def test_pdfium_cleans_to_the_text_pypdf_cleans_to(pdfs: Path):
             ratios[f.name] = difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
     assert len(ratios) >= 20 and min(ratios.values()) >= 0.95, ratios
     assert sum(ratios.values()) / len(ratios) >= 0.98, ratios
+
+
+def test_a_pdf_pdfium_cannot_open_is_read_by_pypdf(pdfs: Path, monkeypatch, caplog):
+    import pypdfium2
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise pypdfium2.PdfiumError("Failed to load document (PDFium: Data format error).")
+
+    monkeypatch.setattr(pypdfium2, "PdfDocument", refuse)
+    pages = extract_file(pdfs / "plooi_ah-tk-20202021-3235.pdf", pdf_engine="pdfium")
+    assert [p.number for p in pages] == [1, 2, 3] and "rentepercentage" in pages[0].text
+    assert "reading it with pypdf" in caplog.text
 
 
 def test_engine_and_keyword_row_settings_are_checked():

@@ -36,12 +36,10 @@ def scan_corpus(tmp_path: Path) -> Path:
     return corpus
 
 
-@pytest.mark.parametrize("engine", ["pypdf", "pdfium"])
+@pytest.mark.parametrize("engine", ["pdfium", "pypdf"])
 def test_scanned_pages_are_read_and_marked(scan_corpus: Path, tmp_path: Path, engine: str):
     """Through the whole build, with either PDF engine (PDFium hands a page without text to pypdf for its images)."""
     need_tesseract()
-    if engine == "pdfium":
-        pytest.importorskip("pypdfium2")
     settings = Settings(corpus_dir=scan_corpus, index_dir=tmp_path / "index", embed_backend="hashing", ocr="on",
                         pdf_engine=engine)
     store = EmbeddedStore(settings.index_dir)
