@@ -51,7 +51,7 @@ def build_index(settings: Settings, store: Store, embedder: Embedder, paths: Seq
     with store.writer_lock():
         store.refresh()
         manifest = store.manifest()
-        full = full or manifest is None or manifest.model_id != embedder.model_id or _chunking_changed(
+        full = full or manifest is None or manifest.model_id != embedder.model_id or _reading_changed(
             manifest, settings)
         roots = list(paths) or [settings.corpus_dir]
         files, failed, whole = scan(roots)
@@ -71,7 +71,7 @@ def build_index(settings: Settings, store: Store, embedder: Embedder, paths: Seq
         return _with_total(report, new.chunks, time.perf_counter() - started, new.generation)
 
 
-def _chunking_changed(m: Manifest, s: Settings) -> bool:
+def _reading_changed(m: Manifest, s: Settings) -> bool:
     """Chunk sizes or the PDF engine differ from the index's: every file is read again."""
     return (m.chunk_words, m.overlap_words, m.pdf_engine) != (s.chunk_words, s.overlap_words, s.pdf_engine)
 

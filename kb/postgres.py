@@ -67,6 +67,7 @@ class PostgresStore:
         self._pinned: _Generation | None = None
         self._live: _Generation | None = None
         self._load_lock = threading.Lock()
+        self._query_texts: dict[tuple[int, str], str] = {}  # shared by snapshots; keyed by generation
         with self._conn() as conn:
             self._ensure_extension(conn)
         self.refresh()
@@ -231,10 +232,14 @@ class PostgresStore:
         ws = words(query)
         if s is None or not ws:
             return None
-        known = [r[0] for r in self._query("SELECT word FROM {s}.vocabulary WHERE word = ANY(%(w)s)",
-                                           {"w": substrings(ws)})]
-        return {"text": query_text(query, known),
-                **lexical_params(s.manifest.chunks, s.terms, top_k, self.keyword_rows)}
+        text = self._query_texts.get((s.number, query))
+        if text is None:  # a query that names years searches once per year: look its words up once
+            known = [r[0] for r in self._query("SELECT word FROM {s}.vocabulary WHERE word = ANY(%(w)s)",
+                                               {"w": substrings(ws)})]
+            if len(self._query_texts) > 1000:
+                self._query_texts.clear()
+            text = self._query_texts[(s.number, query)] = query_text(query, known)
+        return {"text": text, **lexical_params(s.manifest.chunks, s.terms, top_k, self.keyword_rows)}
 
     def cached_vectors(self, content_hashes: Sequence[str]) -> dict[str, np.ndarray]:
         out: dict[str, np.ndarray] = {}

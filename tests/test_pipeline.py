@@ -2,6 +2,7 @@
 
 import re
 import shutil
+from dataclasses import replace
 import sqlite3
 from collections import Counter
 from pathlib import Path
@@ -42,6 +43,20 @@ def test_fresh_build_then_noop(hashing_settings: Settings):
     _, again = _build(hashing_settings)
     assert again.chunks_embedded == 0 and len(again.unchanged) == 5
     assert again.generation == report.generation  # nothing changed: no new generation
+
+
+def test_switching_the_pdf_engine_reads_every_pdf_again(hashing_settings: Settings, tmp_path: Path):
+    corpus = tmp_path / "pdfs"
+    corpus.mkdir()
+    shutil.copy(need_pdfs() / "plooi_ah-tk-20202021-3235.pdf", corpus)
+    settings = replace(hashing_settings, corpus_dir=corpus, pdf_engine="pypdf")
+    store, first = _build(settings)
+    assert store.manifest().pdf_engine == "pypdf" and len(first.added) == 1
+    _, same = _build(settings)
+    assert len(same.unchanged) == 1
+    store, switched = _build(replace(settings, pdf_engine="pdfium"))
+    assert switched.changed == ("plooi_ah-tk-20202021-3235.pdf",) and store.manifest().pdf_engine == "pdfium"
+    assert any("rentepercentage" in c.text for d in store.documents() for c in store.chunks_of(d.doc_id))
 
 
 def test_change_delete_add_reports_exactly_one_each(hashing_settings: Settings):
