@@ -2,9 +2,9 @@
 
 import re
 import shutil
-from dataclasses import replace
 import sqlite3
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np

@@ -5,6 +5,8 @@ from __future__ import annotations
 import itertools
 import json
 import re
+import subprocess
+import sys
 import threading
 import time
 from datetime import date
@@ -12,7 +14,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from conftest import CORPUS, cli_env, kb_cli
+from conftest import CORPUS, ROOT, cli_env, kb_cli
 from localpg import LocalPostgres
 
 from ingest.pipeline import build_index
@@ -178,3 +180,22 @@ def test_migrate_copies_the_real_index_without_embedding_and_searches_alike(post
     text = kb_cli("stats", env=pg_env).stdout
     assert text.startswith("index postgresql://") and str(model_index) not in text
     assert CORPUS.is_dir()
+
+
+@pytest.mark.model
+def test_dev_set_scores_on_postgres_are_within_002_of_the_embedded_store(postgres: LocalPostgres, model_index: Path):
+    """The issue's quality bar, on ../shared/eval through bench/eval_dev.py with the real model."""
+    if not (ROOT.parent / "shared" / "eval" / "dev_questions.jsonl").exists():
+        pytest.skip("../shared/eval is not beside this checkout")
+    pg_env = cli_env(KB_DATABASE_URL=postgres.url, KB_DATABASE_SCHEMA="devset")
+    assert kb_cli("migrate", "--index", str(model_index), "--to", postgres.url, env=pg_env).returncode == 0
+    scores = []
+    for env in (cli_env(), pg_env):
+        r = subprocess.run([sys.executable, "bench/eval_dev.py", "--index", str(model_index)], cwd=ROOT, env=env,
+                           capture_output=True, text=True, timeout=600)
+        assert r.returncode == 0, r.stderr[-2000:]
+        line = next(ln for ln in r.stdout.splitlines() if ln.startswith("all "))
+        scores.append({k: float(v) for k, v in re.findall(r"(R5|MRR10)=([0-9.]+)", line)})
+    embedded, pg = scores
+    assert embedded["R5"] >= 0.9, embedded  # the real model ran
+    assert abs(pg["R5"] - embedded["R5"]) <= 0.02 and abs(pg["MRR10"] - embedded["MRR10"]) <= 0.02, (embedded, pg)
