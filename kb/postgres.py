@@ -70,6 +70,7 @@ class PostgresStore:
         self._query_texts: dict[tuple[int, str], str] = {}  # shared by snapshots; keyed by generation
         with self._conn() as conn:
             self._ensure_extension(conn)
+            self._check_layout(conn)
         self.refresh()
 
     # -- connections -----------------------------------------------------------------------
@@ -107,6 +108,18 @@ class PostgresStore:
                 "install it on the server (Debian: apt install postgresql-17-pgvector) or ask its "
                 "administrator to run CREATE EXTENSION vector") from None
         register_vector(conn)
+
+    def _check_layout(self, conn: Any) -> None:
+        """An index written by a kb from before the keyword statistics lacks their columns."""
+        have = {tuple(r) for r in conn.execute(
+            "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = %s "
+            "AND table_name IN ('generations', 'chunks')", (self.schema,)).fetchall()}
+        tables = {t for t, _ in have}
+        missing = [f"{t}.{c}" for t, c in (("generations", "terms"), ("chunks", "parts")) if t in tables and (t, c) not in have]
+        if missing:
+            raise StoreError(f"Schema {self.schema} on {describe_url(self.url)} was written by an older kb (no "
+                             f"{', '.join(missing)}); build it anew under another KB_DATABASE_SCHEMA, e.g. kb migrate "
+                             "--to … or kb ingest with KB_DATABASE_SCHEMA=kb2")
 
     # -- read side -------------------------------------------------------------------------
     def refresh(self) -> bool:

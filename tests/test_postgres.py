@@ -158,6 +158,12 @@ def test_bad_database_configuration_exits_2_with_what_to_do(postgres: LocalPostg
         PostgresStore(url)
     r = kb_cli("stats", env=cli_env(KB_DATABASE_URL=url))
     assert r.returncode == 2 and "postgresql-17-pgvector" in r.stderr, r.stderr
+    # A schema an older kb wrote (no keyword statistics): said, not a SQL error halfway through.
+    with psycopg.connect(postgres.url, autocommit=True) as conn:
+        conn.execute("CREATE SCHEMA old; CREATE TABLE old.generations (generation integer PRIMARY KEY, "
+                     "manifest jsonb NOT NULL, created timestamptz NOT NULL DEFAULT now())")
+    r = kb_cli("stats", env=cli_env(KB_DATABASE_URL=postgres.url, KB_DATABASE_SCHEMA="old"))
+    assert r.returncode == 2 and "written by an older kb (no generations.terms)" in r.stderr, r.stderr
 
 
 @pytest.mark.model
