@@ -50,7 +50,7 @@ def hyphen_joins(text: str) -> list[str]:
 
 
 def _tokens(text: str) -> list[str]:
-    return list(_WORD.findall(unicodedata.normalize("NFKC", text).lower().replace("’", "'")))
+    return _WORD.findall(unicodedata.normalize("NFKC", text).lower().replace("’", "'"))
 
 
 class Decompounder:
@@ -93,9 +93,12 @@ def substrings(ws: Iterable[str]) -> list[str]:
 def analyze(text: str, decompounder: Decompounder | None = None) -> list[str]:
     """Stemmed index terms of a text, compound parts included."""
     ws = words(text)
-    if decompounder is not None:
-        ws = ws + [p for w in ws for p in decompounder.split(w)]
-    return stem_words(ws)
+    return stem_words(with_parts(ws, decompounder) if decompounder is not None else ws)
+
+
+def with_parts(ws: list[str], decompounder: Decompounder) -> list[str]:
+    """The words followed by the compound parts of each, as the keyword indexes hold them."""
+    return ws + [p for w in ws for p in decompounder.split(w)]
 
 
 def stem_words(ws: list[str]) -> list[str]:

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from kb.lexical import Decompounder, hyphen_joins, words
+from kb.lexical import Decompounder, hyphen_joins, with_parts, words
 from kb.terms import K1, B
 
 MAX_CANDIDATE_ROWS = 5_000
@@ -41,11 +41,9 @@ LEXICAL_SQL = (
     "GROUP BY chunk_id, doc_id ORDER BY rank DESC, chunk_id LIMIT %(k)s")
 
 
-def query_text(query: str, known: Iterable[str]) -> str:
+def query_text(ws: list[str], known: Iterable[str]) -> str:
     """The query's words and their compound parts, for to_tsvector('dutch', …) in LEXICAL_SQL."""
-    ws = words(query)
-    dec = Decompounder(known)
-    return " ".join(ws + [p for w in ws for p in dec.split(w)])
+    return " ".join(with_parts(ws, Decompounder(known)))
 
 
 def lexical_params(n_chunks: int, term_total: int, top_k: int, max_rows: int) -> dict[str, Any]:

@@ -251,7 +251,7 @@ class PostgresStore:
                                                {"w": substrings(ws)})]
             if len(self._query_texts) > 1000:
                 self._query_texts.clear()
-            text = self._query_texts[(s.number, query)] = query_text(query, known)
+            text = self._query_texts[(s.number, query)] = query_text(ws, known)
         return {"text": text, **lexical_params(s.manifest.chunks, s.terms, top_k, self.keyword_rows)}
 
     def cached_vectors(self, content_hashes: Sequence[str]) -> dict[str, np.ndarray]:
