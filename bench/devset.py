@@ -1,4 +1,4 @@
-"""The shared development set and its scorer, for the benches that score retrieval."""
+"""The development set and its scorer (eval/, in the repository), for the benches that score retrieval."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-SHARED_EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
-QUESTIONS = SHARED_EVAL / "dev_questions.jsonl"
+EVAL = Path(__file__).resolve().parents[1] / "eval"
+QUESTIONS = EVAL / "dev_questions.jsonl"
 
 
 def load_questions(path: Path = QUESTIONS) -> list[dict[str, Any]]:
@@ -22,7 +22,7 @@ def score_search(run: dict[str, list[dict[str, Any]]], path: Path = QUESTIONS) -
     with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False, encoding="utf-8") as fh:
         for qid, hits in run.items():
             fh.write(json.dumps({"id": qid, "hits": hits}, ensure_ascii=False) + "\n")
-    out = subprocess.run([sys.executable, str(SHARED_EVAL / "score.py"), str(path), "--search", fh.name],
+    out = subprocess.run([sys.executable, str(EVAL / "score.py"), str(path), "--search", fh.name],
                          capture_output=True, text=True, check=True).stdout
     Path(fh.name).unlink()
     return dict(json.loads(out)["search"])

@@ -1,6 +1,6 @@
 """Ingestion throughput, stage by stage, in one run (ratios, because this machine is shared).
 
-    python bench/ingest_stages.py [--pdfs ../shared/pdfs] [--corpus corpus] [--scale 100000] [--small]
+    python bench/ingest_stages.py [--pdfs tests/data/pdfs] [--corpus corpus] [--scale 100000] [--small]
 
 Prints: pages/s for extraction + cleaning + chunking (one process and ingest_threads processes,
 with pypdf and, when installed, PDFium);
@@ -143,7 +143,8 @@ def bench_add_letter(corpus: Path, chunks: list[Chunk], settings: Settings, work
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--pdfs", type=Path, default=ROOT.parent / "shared" / "pdfs")
+    p.add_argument("--pdfs", type=Path, default=ROOT / "tests" / "data" / "pdfs",
+                   help="PDFs to read (the full measurement set: ../shared/pdfs)")
     p.add_argument("--corpus", type=Path, default=ROOT / "corpus")
     p.add_argument("--scale", type=int, default=100_000)
     p.add_argument("--embed-chunks", type=int, default=32)

@@ -22,7 +22,7 @@ from kb.search import Searcher
 from kb.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
-QUESTIONS = ROOT.parent / "shared" / "eval" / "dev_questions.jsonl"
+QUESTIONS = ROOT / "eval" / "dev_questions.jsonl"
 
 
 def measure(searcher: Searcher, queries: list[str], n: int) -> list[float]:
@@ -45,10 +45,11 @@ def main() -> None:
     ap.add_argument("--index", type=Path, default=ROOT / "index")
     ap.add_argument("--n", type=int, default=220)
     ap.add_argument("--with-ingest", action="store_true")
+    ap.add_argument("--questions", type=Path, default=QUESTIONS, help="JSONL with a 'question' per line")
     a = ap.parse_args()
     settings = Settings.from_env().with_paths(index_dir=a.index)
     searcher = Searcher(open_store(settings), make_embedder(settings))
-    queries = [json.loads(x)["question"] for x in QUESTIONS.read_text(encoding="utf-8").splitlines() if x.strip()]
+    queries = [json.loads(x)["question"] for x in a.questions.read_text(encoding="utf-8").splitlines() if x.strip()]
     measure(searcher, queries, 10)  # warm up
     report("idle", measure(searcher, queries, a.n))
     if a.with_ingest:

@@ -34,7 +34,7 @@ from kb.vectors import IVF_MIN_VECTORS, VectorIndex, build_ivf
 from kb.writer import SCHEMA
 
 ROOT = Path(__file__).resolve().parents[1]
-QUESTIONS = ROOT.parent / "shared" / "eval" / "dev_questions.jsonl"
+QUESTIONS = ROOT / "eval" / "dev_questions.jsonl"
 DOC_CHUNKS = 100
 
 
@@ -129,9 +129,10 @@ def main() -> None:
     p.add_argument("--index", type=Path, default=ROOT / "index")
     p.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     p.add_argument("--queries", type=int, default=220)
+    p.add_argument("--questions", type=Path, default=QUESTIONS, help="JSONL with a 'question' per line")
     args = p.parse_args()
     rows, base, manifest = _source_rows(args.index)
-    questions = [json.loads(line)["question"] for line in QUESTIONS.read_text(encoding="utf-8").splitlines()]
+    questions = [json.loads(line)["question"] for line in args.questions.read_text(encoding="utf-8").splitlines()]
     queries = (questions * (args.queries // max(1, len(questions)) + 1))[: args.queries]
     from kb.embed import make_embedder
     from kb.settings import Settings

@@ -21,13 +21,14 @@ from kb.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
-SHARED = ROOT.parent / "shared"
-PDFS = SHARED / "pdfs"
+# Real government PDFs vendored with their sources and licences (tests/data/pdfs/README.md):
+# the tests never need anything beside the checkout.
+PDFS = ROOT / "tests" / "data" / "pdfs"
+DEV_QUESTIONS = ROOT / "eval" / "dev_questions.jsonl"
 
 
 def need_pdfs() -> Path:
-    if not PDFS.is_dir():
-        pytest.skip("../shared/pdfs is not beside this checkout")
+    assert PDFS.is_dir(), f"{PDFS} is missing: it is part of the repository"
     return PDFS
 
 
@@ -162,3 +163,17 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
     assert r.returncode == 0, r.stderr
     with running_app(base / "index", env, base / "serve.log") as url:
         yield AppServer(url, corpus, base / "index")
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Under KB_FORBID_SKIPS=1 (.ci/run) a skipped test fails the run: data and packages must come
+    with the repository, not from whatever lies beside it."""
+    if os.environ.get("KB_FORBID_SKIPS") != "1":
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter else []
+    if skipped:
+        for rep in skipped:
+            reason = rep.longrepr[2] if isinstance(rep.longrepr, tuple) else str(rep.longrepr)
+            sys.stderr.write(f"forbidden skip: {rep.nodeid}: {reason}\n")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -137,8 +137,6 @@ def test_non_operator_cannot_upload(browser, app_server: AppServer):
 
 
 def test_operator_upload_becomes_searchable_without_restart(browser, app_server: AppServer):
-    if not (PDFS / UPLOAD_PDF).exists():
-        pytest.skip("../shared/pdfs is not beside this checkout")
     page = _open(browser, app_server, "Zoeken")
     _search(page, "draagmoederschap")
     page.wait_for_selector("#search-output .kb-hit, #search-output .kb-empty", timeout=60_000)

@@ -36,7 +36,7 @@ def test_encrypted_pdf_needs_a_password_and_an_empty_one_opens(tmp_path: Path, e
 
 
 def test_pdfium_cleans_to_the_text_pypdf_cleans_to(pdfs: Path):
-    """Every shared PDF through both engines and the same cleaning: the same words, in order (a
+    """Every vendored PDF through both engines and the same cleaning: the same words, in order (a
     line-end hyphen PDFium marks with \x02 is given back as pypdf gives it)."""
     ratios = {}
     for f in sorted(pdfs.glob("*.pdf")):
@@ -44,7 +44,7 @@ def test_pdfium_cleans_to_the_text_pypdf_cleans_to(pdfs: Path):
         assert not any("\x02" in w for w in b), f.name
         if len(a) < 20_000:  # the 130-page report would take a minute to align
             ratios[f.name] = difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
-    assert len(ratios) >= 20 and min(ratios.values()) >= 0.95, ratios
+    assert len(ratios) >= 10 and min(ratios.values()) >= 0.95, ratios
     assert sum(ratios.values()) / len(ratios) >= 0.98, ratios
 
 

@@ -177,7 +177,7 @@ def test_filters_restrict_results(hashing_settings: Settings):
     assert s.search("samenwerking", filters=SearchFilters(doc_types=("roadmap",))) == []
 
 
-def test_every_shared_pdf_ingests_and_scans_are_reported(tmp_path: Path):
+def test_every_vendored_pdf_ingests_and_scans_are_reported(tmp_path: Path):
     pdfs = need_pdfs()
     # without OCR (as on a machine without tesseract); test_ocr.py covers the OCR path
     settings = Settings(corpus_dir=pdfs, index_dir=tmp_path / "idx", embed_backend="hashing", ocr="off")

@@ -190,9 +190,7 @@ def test_migrate_copies_the_real_index_without_embedding_and_searches_alike(post
 
 @pytest.mark.model
 def test_dev_set_scores_on_postgres_are_within_002_of_the_embedded_store(postgres: LocalPostgres, model_index: Path):
-    """The issue's quality bar, on ../shared/eval through bench/eval_dev.py with the real model."""
-    if not (ROOT.parent / "shared" / "eval" / "dev_questions.jsonl").exists():
-        pytest.skip("../shared/eval is not beside this checkout")
+    """The issue's quality bar, on eval/dev_questions.jsonl through bench/eval_dev.py with the real model."""
     pg_env = cli_env(KB_DATABASE_URL=postgres.url, KB_DATABASE_SCHEMA="devset")
     assert kb_cli("migrate", "--index", str(model_index), "--to", postgres.url, env=pg_env).returncode == 0
     scores = []
