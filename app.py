@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 import logging
+import os
 import sys
 import threading
 from datetime import date
@@ -12,14 +13,16 @@ from pathlib import Path
 from typing import Any
 
 import kb  # noqa: F401  (offline switches before gradio is imported)
+
+import gradio as gr  # isort: skip  (after kb; handlers' gr.Request hints must resolve at module level)
 from ingest.operator import (
-    Operators,
     Reindexer,
     UploadRefused,
     accept_upload,
     corpus_roots,
     retire_document,
 )
+from kb.access import Operators
 from kb.answer import Answer
 from kb.backend import open_store
 from kb.conversation import respond
@@ -27,6 +30,7 @@ from kb.dates import format_date_nl
 from kb.diploma import PROFESSIONS, ROUTES, diploma_lookup
 from kb.embed import make_embedder
 from kb.generate import make_llm
+from kb.limits import InputRejected, check_top_k
 from kb.passage import passage_context
 from kb.records import DOC_TYPES, Hit, SearchFilters, later_in_dossier
 from kb.render import (
@@ -39,7 +43,7 @@ from kb.render import (
 )
 from kb.search import Searcher
 from kb.settings import Settings
-from kb.webapi import MAX_TOP_K, build_api
+from kb.webapi import build_api
 
 log = logging.getLogger("app")
 
@@ -50,10 +54,12 @@ class KnowledgeBase:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.store = open_store(settings)
-        self.searcher = Searcher(self.store, make_embedder(settings))
+        workers = settings.query_workers or os.cpu_count() or 1
+        self.searcher = Searcher(self.store, make_embedder(settings, workers=workers))
         self.llm = make_llm(settings)
         self.operators = Operators(settings)
         self.reindexer = Reindexer(settings, open_store)
+        self.request_seconds = settings.request_seconds
         self._lock = threading.Lock()
 
     def current(self) -> Searcher:
@@ -68,7 +74,7 @@ class KnowledgeBase:
         return m.generation if m else "-"
 
     def search(self, query: str, top_k: int = 10, filters: SearchFilters | None = None) -> list[Hit]:
-        return self.current().search(query, top_k=max(1, min(top_k, MAX_TOP_K)), filters=filters)
+        return self.current().search(query, top_k=check_top_k(top_k), filters=filters)
 
     def ask(self, question: str, history: list[str] | None = None, searcher: Searcher | None = None) -> Answer:
         return respond(searcher or self.current(), question, history or [], llm=self.llm)
@@ -103,7 +109,10 @@ class Handlers:
         if not (query or "").strip():
             return "<p class='kb-empty'>Typ een zoekvraag.</p>"
         searcher = self.kb.current()  # hits and the dossier note from one generation
-        hits = searcher.search(query, 10, filters)
+        try:
+            hits = searcher.search(query, 10, filters)
+        except InputRejected as e:
+            return _error(str(e))
         if order == "Nieuwste eerst":
             hits = sorted(hits, key=lambda h: h.document.date or "", reverse=True)
         later = {k: f"{d.title} ({format_date_nl(d.date)})" for k, d in later_in_dossier(searcher.store.documents()).items()}
@@ -113,7 +122,10 @@ class Handlers:
         if not (question or "").strip():
             return render_conversation([(q, a) for _, q, a in turns]), turns, ""
         searcher = self.kb.current()  # the answer and its passages from one generation
-        ans = self.kb.ask(question, [asked for _, asked, _ in turns], searcher)
+        try:
+            ans = self.kb.ask(question, [asked for _, asked, _ in turns], searcher)
+        except InputRejected as e:
+            return render_conversation([(q, a) for _, q, a in turns]) + _error(str(e)), turns, question
         passages = {c.chunk_id: p for c in ans.citations if (p := passage_context(searcher.store, c.chunk_id))}
         turns = [*turns, [ans.question, question, render_answer(ans, passages)]]
         return render_conversation([(q, a) for _, q, a in turns]), turns, ""
@@ -125,8 +137,6 @@ class Handlers:
             return _error(str(e))
 
     def on_documents(self) -> tuple[list[list[str]], str, Any, Any]:
-        import gradio as gr
-
         searcher = self.kb.current()
         docs = sorted(searcher.store.documents(), key=lambda d: d.date or "", reverse=True)
         rows = [[d.title, TYPE_LABELS.get(d.doc_type, d.doc_type), format_date_nl(d.date), d.kamerstuk or "",
@@ -135,15 +145,19 @@ class Handlers:
         report = render_report(searcher.store.last_report(), searcher.generation)
         return rows, report, gr.update(choices=[("Alle documenten", ""), *labelled]), gr.update(choices=labelled)
 
-    def on_sign_in(self, user: str, password: str) -> tuple[str, Any, str]:
-        import gradio as gr
+    def on_sign_in(self, user: str, password: str, request: gr.Request) -> tuple[str, Any, str, str]:
+        client = request.client.host if request is not None and request.client else "-"
+        result = self.kb.operators.sign_in(user or "", password or "", client)
+        return result.token or "", gr.update(visible=bool(result.token)), result.message, ""
 
-        if not self.kb.operators.enabled:
-            return "", gr.update(visible=False), "Beheer is uitgeschakeld: stel KB_OPERATOR_USER en KB_OPERATOR_PASSWORD in."
-        token = self.kb.operators.sign_in(user or "", password or "")
-        if token is None:
-            return "", gr.update(visible=False), "Onjuiste gebruikersnaam of wachtwoord."
-        return token, gr.update(visible=True), f"Ingelogd als beheerder {user}."
+    def on_restore(self, token: str) -> tuple[Any, str]:
+        """On page load: a session token kept in this browser opens the panel while it is valid."""
+        ok = self.kb.operators.is_operator(token)
+        return gr.update(visible=ok), ("Ingelogd als beheerder." if ok else "")
+
+    def on_sign_out(self, token: str) -> tuple[str, Any, str]:
+        self.kb.operators.sign_out(token)
+        return "", gr.update(visible=False), "Uitgelogd."
 
     def on_upload(self, files: list[str] | None, token: str) -> str:
         if not self.kb.operators.is_operator(token):
@@ -222,8 +236,6 @@ PRIVATE: dict[str, Any] = {"api_visibility": "private"}  # UI events are neither
 
 
 def build_app(kbase: KnowledgeBase) -> Any:
-    import gradio as gr
-
     h = Handlers(kbase)
     with gr.Blocks(title="Kennisbank grensregio's", analytics_enabled=False) as demo:
         gr.Markdown("# Kennisbank grensregio's\nZoek in Kamerbrieven, adviezen en roadmaps over "
@@ -235,7 +247,7 @@ def build_app(kbase: KnowledgeBase) -> Any:
         with gr.Tab("Diploma-erkenning"):
             _diploma_tab(h)
         with gr.Tab("Documenten"):
-            table, report, retire = _documents_tab(h, doc)
+            table, report, retire = _documents_tab(h, doc, demo)
         demo.load(h.on_documents, None, [table, report, doc, retire], **PRIVATE)
         gr.api(h.search, api_name="search")
         gr.api(h.ask, api_name="ask")
@@ -243,8 +255,6 @@ def build_app(kbase: KnowledgeBase) -> Any:
 
 
 def _ask_tab(h: Handlers) -> None:
-    import gradio as gr
-
     turns = gr.State([])
     convo = gr.HTML(elem_id="ask-output")
     q = gr.Textbox(label="Uw vraag", placeholder="Wat zei de brief van maart 2020 over de Benelux?",
@@ -260,8 +270,6 @@ def _ask_tab(h: Handlers) -> None:
 
 
 def _search_tab(h: Handlers) -> Any:
-    import gradio as gr
-
     sq = gr.Textbox(label="Zoekvraag", elem_id="search-input")
     with gr.Row():
         types = gr.CheckboxGroup([(TYPE_LABELS[t], t) for t in DOC_TYPES], label="Documenttype",
@@ -280,8 +288,6 @@ def _search_tab(h: Handlers) -> Any:
 
 
 def _diploma_tab(h: Handlers) -> None:
-    import gradio as gr
-
     with gr.Row():
         prof = gr.Dropdown([p.label for p in PROFESSIONS], value=PROFESSIONS[0].label, label="Beroep",
                            elem_id="diploma-profession")
@@ -291,16 +297,16 @@ def _diploma_tab(h: Handlers) -> None:
     dip_btn.click(h.on_diploma, [prof, route], dip_out, **PRIVATE)
 
 
-def _documents_tab(h: Handlers, doc: Any) -> tuple[Any, Any, Any]:
-    import gradio as gr
-
+def _documents_tab(h: Handlers, doc: Any, demo: Any) -> tuple[Any, Any, Any]:
     report = gr.HTML(elem_id="build-report")
     table = gr.Dataframe(headers=["Titel", "Type", "Datum", "Kamerstuk", "Bestand"],
                          interactive=False, elem_id="documents")
     refresh = gr.Button("Vernieuwen", elem_id="documents-refresh")
     retire = gr.Dropdown([], label="Document verwijderen", elem_id="op-retire-doc", render=False)
     refresh.click(h.on_documents, None, [table, report, doc, retire], **PRIVATE)
-    token = gr.State("")
+    # the session token lives in the browser (encrypted), so a reload or another replica behind the
+    # same address keeps the operator signed in until the token expires or they sign out
+    token = gr.BrowserState("", storage_key="kb-operator-session", secret=h.kb.operators.browser_secret)
     with gr.Accordion("Beheer (alleen voor beheerders)", open=False):
         user = gr.Textbox(label="Gebruikersnaam", elem_id="op-user")
         password = gr.Textbox(label="Wachtwoord", type="password", elem_id="op-password")
@@ -317,7 +323,10 @@ def _documents_tab(h: Handlers, doc: Any) -> tuple[Any, Any, Any]:
             retire_btn = gr.Button("Verwijderen (naar .verwijderd/) en herindexeren", elem_id="op-retire")
             status = gr.Textbox(label="Status", interactive=False, elem_id="op-status")
             check = gr.Button("Status vernieuwen", elem_id="op-check")
-    sign_in.click(h.on_sign_in, [user, password], [token, panel, op_msg], **PRIVATE)
+            sign_out = gr.Button("Uitloggen", elem_id="op-sign-out")
+    sign_in.click(h.on_sign_in, [user, password], [token, panel, op_msg, password], **PRIVATE)
+    sign_out.click(h.on_sign_out, token, [token, panel, op_msg], **PRIVATE)
+    demo.load(h.on_restore, token, [panel, op_msg], **PRIVATE)
     upload.click(h.on_upload, [files, token], status, **PRIVATE)
     reindex.click(h.on_reindex, token, status, **PRIVATE)
     retire_btn.click(h.on_delete, [retire, token], status, **PRIVATE)
@@ -327,8 +336,6 @@ def _documents_tab(h: Handlers, doc: Any) -> tuple[Any, Any, Any]:
 
 def build_server(kbase: KnowledgeBase) -> Any:
     """The JSON API under /api (kb.webapi) and the Gradio app (and its MCP server) at /."""
-    import gradio as gr
-
     return gr.mount_gradio_app(build_api(kbase), build_app(kbase), path="/", mcp_server=True, show_error=False,
                                max_file_size="50mb", ssr_mode=False)
 

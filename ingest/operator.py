@@ -1,9 +1,8 @@
-"""Operator actions for the app: sign-in, accepting an uploaded file into the corpus, and a
+"""Operator actions for the app (sign-in is kb.access): accepting an uploaded file into the corpus, and a
 re-index that runs beside the service (readers keep the old generation until it is ready)."""
 
 from __future__ import annotations
 
-import hmac
 import logging
 import re
 import secrets
@@ -30,42 +29,6 @@ _MAGIC = {".pdf": b"%PDF-", ".docx": b"PK\x03\x04"}
 
 class UploadRefused(ValueError):
     """An upload that is not taken in; the message (Dutch) says why."""
-
-
-class Operators:
-    """Sign-in against the credentials in the settings; sessions are random tokens held here."""
-
-    def __init__(self, settings: Settings) -> None:
-        self._user = settings.operator_user
-        self._password = settings.operator_password
-        self._tokens: set[str] = set()
-        self._lock = threading.Lock()
-
-    @property
-    def enabled(self) -> bool:
-        return bool(self._user and self._password)
-
-    def sign_in(self, user: str, password: str) -> str | None:
-        """A session token, or None. Both fields are always compared, in constant time."""
-        if not self.enabled:
-            return None
-        ok_user = hmac.compare_digest(user.encode(), self._user.encode())
-        ok_password = hmac.compare_digest(password.encode(), self._password.encode())
-        if not (ok_user and ok_password):
-            log.warning("failed operator sign-in for user %r", user[:40])
-            return None
-        token = secrets.token_urlsafe(32)
-        with self._lock:
-            self._tokens.add(token)
-        return token
-
-    def is_operator(self, token: str | None) -> bool:
-        with self._lock:
-            return bool(token) and token in self._tokens
-
-    def sign_out(self, token: str | None) -> None:
-        with self._lock:
-            self._tokens.discard(token or "")
 
 
 def safe_name(name: str) -> str:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import kb  # noqa: F401  (offline switches before any model library is imported)
+from kb.limits import InputRejected, check_filters, check_history, check_text, check_top_k
 from kb.records import DOC_TYPES, SearchFilters
 from kb.settings import ConfigError, Settings
 from kb.store import StoreError
@@ -142,10 +143,11 @@ def _searcher(settings: Settings) -> Any:
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     if bool(args.query) == bool(args.queries):
         raise ValueError("give either a QUERY or --queries FILE.jsonl")
+    filters = check_filters(SearchFilters(doc_types=tuple(args.type or ()), since=args.since, until=args.until,
+                                          sources=tuple(args.source or ())))
+    check_top_k(args.k)
+    items = _checked(args.queries, args.query)
     searcher = _searcher(settings)
-    filters = SearchFilters(doc_types=tuple(args.type or ()), since=args.since, until=args.until,
-                            sources=tuple(args.source or ()))
-    items = _read_jsonl(args.queries) if args.queries else iter([{"id": None, "question": args.query}])
     for item in items:
         query = str(item.get("question") or item.get("query") or "")
         hits = searcher.search(query, top_k=args.k, filters=filters)
@@ -165,9 +167,10 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
     if bool(args.question) == bool(args.questions):
         raise ValueError("give either a QUESTION or --questions FILE.jsonl")
+    check_top_k(args.k)
+    items = _checked(args.questions, args.question)
     searcher = _searcher(settings)
     llm = make_llm(settings)
-    items = _read_jsonl(args.questions) if args.questions else iter([{"id": None, "question": args.question}])
     for item in items:
         question = str(item.get("question") or "")
         ans = respond(searcher, question, history=[str(h) for h in item.get("history", [])], llm=llm,
@@ -180,6 +183,19 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
                 page = f", p. {c.page}" if c.page else ""
                 print(f"  [{i}] {c.title} ({c.date or '?'}{page})")
     return EXIT_OK
+
+
+def _checked(batch: Path | None, single: str | None) -> list[dict[str, Any]]:
+    """The input items, every one within the bounds of kb.limits before any is answered."""
+    items = list(_read_jsonl(batch)) if batch else [{"id": None, "question": single}]
+    for n, item in enumerate(items, 1):
+        where = f"{batch}, vraag {n}: " if batch else ""
+        try:
+            check_text(str(item.get("question") or item.get("query") or ""))
+            check_history([str(h) for h in item.get("history", [])])
+        except InputRejected as e:
+            raise InputRejected(f"{where}{e}", e.status) from None
+    return items
 
 
 def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:

@@ -9,6 +9,7 @@ from typing import Any
 
 from kb.answer import Answer, answer_question
 from kb.glossary import place_mentions
+from kb.limits import MAX_QUERY_CHARS, check_history, check_text
 from kb.search import Searcher
 
 _MARKER = re.compile(r"^\s*(en|maar|und|aber|and|but|what about|how about|hoe zit het met|wat dan met|"
@@ -61,11 +62,14 @@ def respond(searcher: Searcher, question: str, history: Sequence[str] = (), llm:
             top_k: int = 8) -> Answer:
     """Answer a question in a conversation: resolve a follow-up, then answer generatively when
     an LLM is configured (falling back to quotes when none of its sentences holds up), else
-    extractively."""
+    extractively. Raises InputRejected for a question or history over the bounds (kb.limits)."""
+    check_text(question)
+    check_history(history)
     resolved: list[str] = []
     for earlier in history:  # earlier questions as asked; each may itself have been a follow-up
         resolved.append(contextualize(earlier, resolved))
-    standalone = contextualize(question, resolved)
+    # a follow-up joined to the question before it stays within what one query may be
+    standalone = contextualize(question, resolved)[:MAX_QUERY_CHARS]
     if llm is not None:
         from kb.generate import generate_answer
 

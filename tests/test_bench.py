@@ -48,3 +48,11 @@ def test_replicas_bench_small(model_index: Path, postgres):
     out = _bench("bench/replicas.py", "--index", str(model_index), "--clients", "2", "--requests", "8")
     for label in ("replicas 1 replica ", "replicas 2 replicas", "req/s"):
         assert label in out, out
+
+
+def test_serve_load_bench_small(model_index: Path):
+    """Throughput against the model's capacity, and ordinary users beside attackers (bench/serve_load.py)."""
+    out = _bench("bench/serve_load.py", "--index", str(model_index), "--clients", "4", "--attackers", "1",
+                 "--seconds", "4")
+    for label in ("capacity", "of capacity", "ordinary failed 0", "not refused 0"):
+        assert label in out, out

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.operator import MAX_UPLOAD_BYTES, Operators, Reindexer, UploadRefused, accept_upload, safe_name
+from ingest.operator import MAX_UPLOAD_BYTES, Reindexer, UploadRefused, accept_upload, safe_name
 from ingest.pipeline import build_index
 from kb.backend import open_store
 from kb.embed import HashingEmbedder
@@ -16,20 +16,13 @@ from kb.embedded import EmbeddedStore
 from kb.search import Searcher
 from kb.settings import ConfigError, Settings
 
-CREDS = Settings(operator_user="beheerder", operator_password="lang-genoeg-wachtwoord")
-
-
-def test_sign_in():
-    ops = Operators(CREDS)
-    assert ops.sign_in("beheerder", "fout") is None and ops.sign_in("iemand", CREDS.operator_password) is None
-    token = ops.sign_in("beheerder", CREDS.operator_password)
-    assert token and ops.is_operator(token) and not ops.is_operator("") and not ops.is_operator("x" + token)
-    ops.sign_out(token)
-    assert not ops.is_operator(token)
-    assert not Operators(Settings()).enabled and Operators(Settings()).sign_in("", "") is None
 
 
 @pytest.mark.parametrize("env", [{"KB_OPERATOR_USER": "a"}, {"KB_OPERATOR_USER": "a", "KB_OPERATOR_PASSWORD": "kort"},
+                                 {"KB_OPERATOR_USER": "a", "KB_OPERATOR_PASSWORD": "elf-tekens!"},
+                                 {"KB_OPERATOR_USER": "a", "KB_OPERATOR_PASSWORD": "lang-genoeg-wachtwoord"},
+                                 {"KB_OPERATOR_USER": "a", "KB_OPERATOR_PASSWORD": "lang-genoeg-wachtwoord",
+                                  "KB_SECRET_KEY": "te-kort"}, {"KB_SIGNIN_ATTEMPTS": "0"},
                                  {"KB_LLM_BASE_URL": "localhost:11434"}, {"KB_LLM_BASE_URL": "http://x/v1"}])
 def test_bad_operator_or_llm_settings_fail_at_start(env: dict[str, str]):
     with pytest.raises(ConfigError, match="KB_"):

@@ -10,7 +10,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS, OPERATOR, cli_env, kb_cli, running_app
+from conftest import CORPUS, OPERATOR, SECRET, cli_env, kb_cli, running_app
 from test_app_browser import CHROMIUM, browser, sign_in, wait_until_reindexed  # noqa: F401  (browser: fixture)
 
 pytestmark = [pytest.mark.model,
@@ -33,7 +33,7 @@ def test_two_replicas_answer_alike_and_both_serve_a_reindex_from_one(postgres, b
     for name in FIRST:
         shutil.copy(CORPUS / name, corpus / name)
     env = cli_env(KB_DATABASE_URL=postgres.url, KB_DATABASE_SCHEMA="replicas", KB_CORPUS_DIR=str(corpus),
-                  KB_OPERATOR_USER=OPERATOR[0], KB_OPERATOR_PASSWORD=OPERATOR[1])
+                  KB_OPERATOR_USER=OPERATOR[0], KB_OPERATOR_PASSWORD=OPERATOR[1], KB_SECRET_KEY=SECRET)
     r = kb_cli("ingest", str(corpus), "--json", env=env)
     assert r.returncode == 0, r.stderr
     with running_app(tmp_path / "unused", env, tmp_path / "a.log") as a, \
@@ -44,13 +44,24 @@ def test_two_replicas_answer_alike_and_both_serve_a_reindex_from_one(postgres, b
         before = _search(b, "inzet voor de regio's aan de grens 2022")["generation"]
 
         shutil.copy(CORPUS / NEW, corpus / NEW)
+        # signed in on replica a; the browser's stored session token is then taken to replica b (as
+        # behind a load balancer, where both share one address), and b accepts it without a sign-in
         page = browser.new_page()
         page.goto(a + "/", wait_until="domcontentloaded")
         page.get_by_role("tab", name="Documenten").click()
         sign_in(page)
         page.locator("#op-reindex").wait_for(state="visible", timeout=30_000)
-        page.locator("#op-reindex").click()
-        wait_until_reindexed(page, 300)
+        stored = page.evaluate("localStorage.getItem('kb-operator-session')")
+        assert stored
+        page_b = browser.new_page()
+        page_b.goto(b + "/", wait_until="domcontentloaded")
+        page_b.evaluate("v => localStorage.setItem('kb-operator-session', v)", stored)
+        page_b.reload(wait_until="domcontentloaded")
+        page_b.get_by_role("tab", name="Documenten").click()
+        page_b.get_by_text("Beheer (alleen voor beheerders)").click()
+        page_b.locator("#op-reindex").wait_for(state="visible", timeout=30_000)
+        page_b.locator("#op-reindex").click()
+        wait_until_reindexed(page_b, 300)
 
         for url in (b, a):  # b never saw the re-index, and was not restarted
             after = _search(url, "inzet voor de regio's aan de grens 2022")

@@ -13,7 +13,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import NETGUARD, AppServer
+from conftest import NETGUARD, SECRET, AppServer
 
 from app import Handlers, KnowledgeBase, build_server
 from ingest.pipeline import build_index
@@ -84,9 +84,18 @@ def _kb(tmp_path: Path) -> KnowledgeBase:
     (corpus / "brief.txt").write_text("Brief over de Grenscommissaris en de Euregio Rijn-Waal.", encoding="utf-8")
     (corpus / "nota.txt").write_text("Nota over pendelaars en sociale zekerheid in Limburg.", encoding="utf-8")
     settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", embed_backend="hashing",
-                        operator_user="beheerder", operator_password=PASSWORD)
+                        operator_user="beheerder", operator_password=PASSWORD, secret_key=SECRET)
     build_index(settings, EmbeddedStore(settings.index_dir), HashingEmbedder())
     return KnowledgeBase(settings)
+
+
+def test_the_pages_refuse_input_over_the_bounds_with_a_dutch_message(tmp_path: Path):
+    h = Handlers(_kb(tmp_path))
+    assert "te lang" in h.on_search("grens " * 1000, [], "", "", None, "Relevantie")
+    page, turns, kept = h.on_ask("grens " * 1000, [])
+    assert "te lang" in page and "2.000" in page and turns == [] and kept  # the question is kept to shorten
+    with pytest.raises(ValueError, match="tussen 1 en 50"):
+        h.search("grens", 500)
 
 
 def test_operator_actions_need_a_signed_in_operator(tmp_path: Path):
@@ -102,7 +111,7 @@ def test_operator_actions_need_a_signed_in_operator(tmp_path: Path):
     assert not (corpus / "uploads").exists() and (corpus / "brief.txt").exists()
     assert not kbase.reindexer.status().running and kbase.reindexer.status().report is None
 
-    token = kbase.operators.sign_in("beheerder", PASSWORD)
+    token = kbase.operators.sign_in("beheerder", PASSWORD).token
     assert token
     for doc_id in ("../../etc/passwd", "/etc/passwd", "../index/CURRENT", ""):
         assert "Kies een document" in h.on_delete(doc_id, token)
