@@ -140,7 +140,7 @@ class Handlers:
         searcher = self.kb.current()
         docs = sorted(searcher.store.documents(), key=lambda d: d.date or "", reverse=True)
         rows = [[d.title, TYPE_LABELS.get(d.doc_type, d.doc_type), format_date_nl(d.date), d.kamerstuk or "",
-                 ", ".join((d.source, *d.aliases))] for d in docs]
+                 d.organisation or "", ", ".join((d.source, *d.aliases))] for d in docs]
         labelled = [(f"{d.title} ({format_date_nl(d.date)})", d.doc_id) for d in docs]
         report = render_report(searcher.store.last_report(), searcher.generation)
         return rows, report, gr.update(choices=[("Alle documenten", ""), *labelled]), gr.update(choices=labelled)
@@ -299,7 +299,7 @@ def _diploma_tab(h: Handlers) -> None:
 
 def _documents_tab(h: Handlers, doc: Any, demo: Any) -> tuple[Any, Any, Any]:
     report = gr.HTML(elem_id="build-report")
-    table = gr.Dataframe(headers=["Titel", "Type", "Datum", "Kamerstuk", "Bestand"],
+    table = gr.Dataframe(headers=["Titel", "Type", "Datum", "Kamerstuk", "Organisatie", "Bestand"],
                          interactive=False, elem_id="documents")
     refresh = gr.Button("Vernieuwen", elem_id="documents-refresh")
     retire = gr.Dropdown([], label="Document verwijderen", elem_id="op-retire-doc", render=False)

@@ -1,4 +1,5 @@
-"""Document metadata from three sources, in order of trust: the catalogue, the text, the file name."""
+"""Document metadata from its sources, in order of trust: the catalogue, the printed text, the
+layout, HTML meta tags, the PDF's document information, the first heading, the file name."""
 
 from __future__ import annotations
 
@@ -7,16 +8,21 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from kb.dates import parse_date_text
+from ingest.layout import Hints
+from ingest.printed import (
+    aanhangsel_number,
+    kamerstuk,
+    kind_of,
+    organisation,
+    parse_any_date,
+    printed_date,
+    printed_title,
+)
 from kb.lang import detect_language
 from kb.records import DOC_TYPES
 
-FIELDS = ("title", "doc_type", "date", "kenmerk", "dossier", "number", "author", "language")
-_DATUM = re.compile(r"^\s*(?:datum|date)\s*[:]?\s+(.+)$", re.I | re.M)
-_BETREFT = re.compile(r"^\s*(?:betreft|onderwerp)\s*[:]?\s+(.+)$", re.I | re.M)
+FIELDS = ("title", "doc_type", "date", "kenmerk", "dossier", "number", "author", "organisation", "language")
 _KENMERK = re.compile(r"^\s*(?:ons\s+)?kenmerk\s*[:]?\s*\n?\s*([\w./-]*\d{4,}[\w./-]*)\s*$", re.I | re.M)
-_FOOTER = re.compile(r"Tweede Kamer,? vergaderjaar \d{4}\s*[–-]\s*\d{2,4},\s*(\d{2}\s?\d{3})(?:\s*[A-Z]{1,3})?,"
-                     r"\s*nr\.\s*(\d+)", re.I)
 _KST_NAME = re.compile(r"kst-(\d{5,6})-(\d+)", re.I)
 _SIGNATURE = re.compile(
     r"^\s*(?:De |Het )?((?:minister|staatssecretaris|minister-president)\b[^\n]{0,90}?),?\s*\n+\s*"
@@ -46,43 +52,81 @@ def load_catalog(corpus_dir: Path) -> dict[str, dict[str, Any]]:
 
 
 def metadata_from_text(raw: str, tail: str) -> dict[str, str]:
-    """What the document itself prints: letterhead fields at the top, the Kamerstuk footer
-    anywhere in the raw text (cleaning removes it), the signature at the end."""
+    """What the document itself prints (ingest.printed): letterhead fields and title lines at the
+    top, the Kamerstuk footer anywhere in the raw text (cleaning removes it), the signature at the
+    end."""
     head = raw[:4000]
     found: dict[str, str] = {}
-    m = _DATUM.search(head)
-    date = parse_date_text(m.group(1)) if m else None
-    date = date or parse_date_text(head[:600])
-    if date:
+    title = printed_title(head)
+    if title:
+        found["title"] = title
+    if date := printed_date(head, title or ""):
         found["date"] = date
-    if m := _BETREFT.search(head):
-        found["title"] = m.group(1).strip()
     if m := _KENMERK.search(head):
         found["kenmerk"] = m.group(1)
-    if m := _FOOTER.search(raw):
-        found["dossier"] = m.group(1) if " " in m.group(1) else f"{m.group(1)[:2]} {m.group(1)[2:]}"
-        found["number"] = m.group(2)
+    if kst := kamerstuk(head, raw):
+        found["dossier"], found["number"] = kst
+    elif number := aanhangsel_number(head):
+        found["number"] = number
     sig = list(_SIGNATURE.finditer(tail))
     if sig:
         role, name = sig[-1].group(1).strip(" ,"), sig[-1].group(2).strip()
         found["author"] = f"{name} ({role[:1].upper()}{role[1:]})"
-    doc_type = _guess_type(head, found.get("title", ""))
-    if doc_type:
-        found["doc_type"] = doc_type
+    if org := organisation(head):
+        found["organisation"] = org
     found["language"] = detect_language(head[:3000])
     return found
 
 
-def _guess_type(head: str, title: str) -> str | None:
-    low_title, low_head = title.lower(), head[:2500].lower()
-    for t in ("roadmap", "factsheet"):
-        if t in low_title or t in low_head[:300]:
-            return t
-    if "advies" in low_title:
-        return "advies"
-    if re.search(r"aan de voorzitter van de (tweede|eerste) kamer", low_head) or _BETREFT.search(head):
-        return "kamerbrief"
-    return None
+def metadata_from_meta(hints: Hints) -> tuple[str, dict[str, str]]:
+    """An HTML page's own metadata (Dublin Core / OWMS meta tags): its date and publisher, which
+    outrank any date its text happens to mention."""
+    meta = hints.meta
+    html_date = next((meta[k] for k in ("dcterms.modified", "dcterms.issued", "dcterms.available",
+                                        "dcterms.created", "article:modified_time") if meta.get(k)), "")
+    return ("html", {"date": parse_any_date(html_date) or "",
+                     "organisation": meta.get("dcterms.creator", "") or meta.get("dcterms.publisher", "")})
+
+
+def metadata_from_hints(hints: Hints, first_page: str) -> list[tuple[str, dict[str, str]]]:
+    """The layers after the printed text, in order of trust: the title block found by layout,
+    an HTML page's title or first <h1>, the PDF's document information (its creation date only
+    as a last resort), and the first line that reads as a heading (or the first sentence)."""
+    return [("layout", {"title": hints.layout_title}),
+            ("html", {"title": hints.html_title or hints.html_h1}),
+            ("pdfinfo", {"title": hints.info_title, "date": hints.info_date}),
+            ("firstline", {"title": first_heading(first_page)})]
+
+
+_NOT_HEADING = re.compile(r"^(tweede|eerste) kamer|^ministerie van|^gemeente |^(pagina|page) \d|@|https?://|www\.|,$|"
+                          r"^(to|from|cc|sent|aan|van|datum|date)\s*:", re.I)
+
+
+def first_heading(text: str) -> str:
+    """The first line near the top that reads as a heading (letters, not a number, a masthead or
+    a header field)."""
+    for line in text.splitlines()[:12]:
+        line = " ".join(line.split())
+        if (8 <= len(line) <= 160 and len(re.findall(r"[^\W\d_]", line)) >= 6 and len(line.split()) >= 3
+                and not _NOT_HEADING.search(line)):
+            return line
+    sentence = re.split(r"(?<=[.?!])\s", " ".join(text[:600].split()), maxsplit=1)[0]
+    if len(sentence) > 120:
+        sentence = sentence[:120].rsplit(" ", 1)[0] + " …"
+    return sentence if len(sentence.split()) >= 3 else ""
+
+
+def document_kind(values: dict[str, str], sources: dict[str, str], raw_head: str) -> tuple[str, str]:
+    """(kind, its source): the catalogue's; else what the title's words and the text's structure
+    say (ingest.printed.kind_of); else a kind the file name names; else 'other'."""
+    given = values.get("doc_type", "")
+    if sources.get("doc_type") == "catalog" and given in DOC_TYPES:
+        return given, "catalog"
+    if found := kind_of(values.get("title", ""), raw_head):
+        return found, "text"
+    if given in DOC_TYPES and given != "other":
+        return given, sources.get("doc_type", "filename")
+    return "other", "default"
 
 
 def metadata_from_filename(source: str) -> dict[str, str]:

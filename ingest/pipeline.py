@@ -16,7 +16,16 @@ import numpy as np
 from ingest.chunk import chunk_document
 from ingest.clean import clean_pages
 from ingest.extract import ExtractionError, PageReader, extract_file
-from ingest.metadata import load_catalog, merge_metadata, metadata_from_filename, metadata_from_text
+from ingest.layout import read_hints
+from ingest.metadata import (
+    document_kind,
+    load_catalog,
+    merge_metadata,
+    metadata_from_filename,
+    metadata_from_hints,
+    metadata_from_meta,
+    metadata_from_text,
+)
 from ingest.ocr import make_ocr
 from ingest.sources import Plan, SourceFile, collapse_duplicates, doc_id_for, plan_changes, scan
 from kb import __version__
@@ -89,13 +98,17 @@ def prepare_file(f: SourceFile, catalog: dict[str, dict[str, str]], settings: Se
     pages = clean_pages(raw)
     raw_text = "\n".join(p.text for p in raw[:50])
     tail = "\n".join(p.text for p in pages[-2:])[-2500:]
-    values, sources = merge_metadata(("catalog", catalog.get(f.source, {})),
+    hints = read_hints(f.path)
+    values, sources = merge_metadata(("catalog", catalog.get(f.source, {})), metadata_from_meta(hints),
                                      ("text", metadata_from_text(raw_text, tail)),
+                                     *metadata_from_hints(hints, raw[0].text if raw else ""),
                                      ("filename", metadata_from_filename(f.source)))
+    values["doc_type"], sources["doc_type"] = document_kind(values, sources, raw_text[:4000])
     doc = Document(doc_id=doc_id_for(f.source), source=f.source, sha256=f.sha256,
                    title=values.get("title", f.source), doc_type=values["doc_type"], date=values.get("date"),
                    kenmerk=values.get("kenmerk"), dossier=values.get("dossier"), number=values.get("number"),
-                   author=values.get("author"), language=values.get("language", "nl"),
+                   author=values.get("author"), organisation=values.get("organisation"),
+                   language=values.get("language", "nl"),
                    page_count=len(raw) if raw and raw[0].number else 0, ocr_pages=ocr_pages, aliases=f.aliases,
                    metadata_sources=sources)
     chunks = chunk_document(doc, pages, settings.chunk_words, settings.overlap_words)

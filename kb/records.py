@@ -6,7 +6,10 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
-DOC_TYPES = ("kamerbrief", "advies", "roadmap", "factsheet", "other")
+# The fixed vocabulary of document kinds: kamerstuk covers moties, amendementen, Aanhangsel
+# Handelingen and other numbered papers; besluit a Woo- or Wob-besluit.
+DOC_TYPES = ("kamerbrief", "kamerstuk", "advies", "rapport", "besluitenlijst", "nota", "factsheet", "roadmap",
+             "besluit", "other")
 
 
 @dataclass(frozen=True)
@@ -28,11 +31,13 @@ class Document:
     dossier: str | None = None  # Kamerstuk dossier, e.g. '32 851'
     number: str | None = None  # Kamerstuk number within the dossier, e.g. '79'
     author: str | None = None
+    organisation: str | None = None  # the issuing body: ministry, agency, advisory body, municipality
     language: str = "nl"
     page_count: int = 0
     ocr_pages: tuple[int, ...] = ()
     aliases: tuple[str, ...] = ()  # other files in the corpus with exactly the same content
-    # field -> 'catalog' | 'text' | 'filename': which source won, for the build report
+    # field -> 'catalog' | 'text' | 'layout' | 'html' | 'pdfinfo' | 'firstline' | 'filename':
+    # which source won, for the build report
     metadata_sources: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
 
     @property

@@ -14,8 +14,9 @@ from kb.lexical import words
 from kb.passage import Passage
 from kb.records import Document, Hit
 
-TYPE_LABELS = {"kamerbrief": "Kamerbrief", "advies": "Advies", "roadmap": "Roadmap", "factsheet": "Factsheet",
-               "other": "Overig"}
+TYPE_LABELS = {"kamerbrief": "Kamerbrief", "kamerstuk": "Kamerstuk", "advies": "Advies", "rapport": "Rapport",
+               "besluitenlijst": "Besluitenlijst", "nota": "Nota", "factsheet": "Factsheet", "roadmap": "Roadmap",
+               "besluit": "Besluit", "other": "Overig"}
 FIELD_NAMES = {"authority": "Bevoegde instantie", "documents": "Benodigde documenten", "duration": "Doorlooptijd",
                "costs": "Kosten"}
 assert set(FIELD_NAMES) == set(FIELD_LABELS)
@@ -36,6 +37,8 @@ def _meta(d: Document, page: int | None, section: str = "") -> str:
     parts = [f"<b>{e(d.title)}</b>", e(TYPE_LABELS.get(d.doc_type, d.doc_type)), e(format_date_nl(d.date))]
     if d.kamerstuk:
         parts.append(f"Kamerstuk {e(d.kamerstuk)}")
+    if d.organisation:
+        parts.append(e(d.organisation))
     if page:
         parts.append(f"pagina {page}")
     if section:
