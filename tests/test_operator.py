@@ -17,7 +17,6 @@ from kb.search import Searcher
 from kb.settings import ConfigError, Settings
 
 
-
 @pytest.mark.parametrize("env", [{"KB_OPERATOR_USER": "a"}, {"KB_OPERATOR_USER": "a", "KB_OPERATOR_PASSWORD": "kort"},
                                  {"KB_OPERATOR_USER": "a", "KB_OPERATOR_PASSWORD": "elf-tekens!"},
                                  {"KB_OPERATOR_USER": "a", "KB_OPERATOR_PASSWORD": "lang-genoeg-wachtwoord"},
