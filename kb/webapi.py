@@ -172,6 +172,10 @@ def validation_message(errors: Any) -> tuple[int, str]:
         return 422, f"{where} moet tussen 1 en {MAX_TOP_K} liggen."
     if kind == "missing":
         return 422, f"{where} ontbreekt."
+    if kind == "string_pattern_mismatch":
+        if where == "type":
+            return 422, f"type moet een van deze zijn: {', '.join(DOC_TYPES)}."
+        return 422, f"{where} moet een datum zijn als JJJJ-MM-DD, bijvoorbeeld 2020-03-09."
     return 422, f"{where} is ongeldig: {first.get('msg', kind)}."
 
 
