@@ -90,7 +90,9 @@ def test_the_api_holds_its_own_schema(app_server: AppServer):
     st = Path(sys.executable).with_name("schemathesis")
     config = Path(__file__).with_name("schemathesis.toml")
     r = subprocess.run([str(st), "--config-file", str(config), "run", f"{app_server.url}/api/openapi.json",
-                        "--checks", "all", "--seed", "1", "--request-timeout", "60", "--no-color"],
+                        "--checks", "not_a_server_error,status_code_conformance,content_type_conformance,"
+                        "response_schema_conformance,negative_data_rejection", "--seed", "1",
+                        "--request-timeout", "60", "--no-color"],
                        capture_output=True, text=True, timeout=900, env=cli_env())
     assert r.returncode == 0, r.stdout[-4000:] + r.stderr[-2000:]
     assert "/api/search" in r.stdout and "/api/ask" in r.stdout, r.stdout[-2000:]
