@@ -8,7 +8,6 @@ import logging
 import os
 import sys
 import threading
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +29,7 @@ from kb.dates import format_date_nl
 from kb.diploma import PROFESSIONS, ROUTES, diploma_lookup
 from kb.embed import make_embedder
 from kb.generate import make_llm
-from kb.limits import InputRejected, check_top_k
+from kb.limits import InputRejected, check_top_k, parse_iso_date
 from kb.passage import passage_context
 from kb.records import DOC_TYPES, Hit, SearchFilters, later_in_dossier
 from kb.render import (
@@ -80,16 +79,6 @@ class KnowledgeBase:
         return respond(searcher or self.current(), question, history or [], llm=self.llm)
 
 
-def _parse_date(text: str, label: str) -> date | None:
-    text = (text or "").strip()
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ValueError(f"{label}: '{text}' is geen datum; gebruik JJJJ-MM-DD, bijvoorbeeld 2020-03-09") from None
-
-
 def _error(message: str) -> str:
     return f"<p class='kb-error'>{html.escape(message)}</p>"
 
@@ -102,8 +91,8 @@ class Handlers:
 
     def on_search(self, query: str, types: list[str], since: str, until: str, doc: str | None, order: str) -> str:
         try:
-            filters = SearchFilters(doc_types=tuple(types or ()), since=_parse_date(since, "Vanaf"),
-                                    until=_parse_date(until, "Tot en met"), doc_ids=(doc,) if doc else ())
+            filters = SearchFilters(doc_types=tuple(types or ()), since=parse_iso_date(since, "Vanaf"),
+                                    until=parse_iso_date(until, "Tot en met"), doc_ids=(doc,) if doc else ())
         except ValueError as e:
             return _error(str(e))
         if not (query or "").strip():

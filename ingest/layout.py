@@ -79,11 +79,10 @@ class _Line:
     bottom: float
 
 
-def _lines(page: object) -> tuple[list[_Line], float]:
+def _lines(page: object) -> list[_Line]:
     import pypdfium2.raw as raw
 
     tp = page.get_textpage()  # type: ignore[attr-defined]
-    height = float(page.get_height())  # type: ignore[attr-defined]
     try:
         n = min(raw.FPDFText_CountChars(tp), _MAX_CHARS)
         lines: list[_Line] = []
@@ -111,14 +110,14 @@ def _lines(page: object) -> tuple[list[_Line], float]:
             lines.append(_Line("".join(cur).strip(), statistics.median(sizes or [0]), top, bottom))
     finally:
         tp.close()
-    return [ln for ln in lines if ln.text], height
+    return [ln for ln in lines if ln.text]
 
 
 def first_page_title(page: object, next_page_text: str = "") -> str:
     """The largest text on page 1, its lines joined; '' when no line stands out from the body
     text (a letter, a form), when what stands out is page furniture (a publisher's masthead, a
     running header that page 2 repeats), or when the text is an invisible OCR layer."""
-    lines, _ = _lines(page)
+    lines = _lines(page)
     if not lines or _is_ocr_layer(page):
         return ""
     repeated = {ln.strip() for ln in next_page_text.splitlines() if ln.strip()}

@@ -12,6 +12,7 @@ from ingest.layout import Hints
 from ingest.printed import (
     aanhangsel_number,
     kamerstuk,
+    kamerstuk_identifier,
     kind_of,
     organisation,
     parse_any_date,
@@ -23,7 +24,6 @@ from kb.records import DOC_TYPES
 
 FIELDS = ("title", "doc_type", "date", "kenmerk", "dossier", "number", "author", "organisation", "language")
 _KENMERK = re.compile(r"^\s*(?:ons\s+)?kenmerk\s*[:]?\s*\n?\s*([\w./-]*\d{4,}[\w./-]*)\s*$", re.I | re.M)
-_KST_NAME = re.compile(r"kst-(\d{5,6})-(\d+)", re.I)
 _SIGNATURE = re.compile(
     r"^\s*(?:De |Het )?((?:minister|staatssecretaris|minister-president)\b[^\n]{0,90}?),?\s*\n+\s*"
     r"([A-Z][^\n]{2,60})\s*$", re.I | re.M)
@@ -138,9 +138,8 @@ def metadata_from_filename(source: str) -> dict[str, str]:
     for p in parts:
         if p.lower() in DOC_TYPES:
             found["doc_type"] = p.lower()
-    if m := _KST_NAME.search(name):
-        found["dossier"] = f"{m.group(1)[:-3]} {m.group(1)[-3:]}"
-        found["number"] = m.group(2)
+    if kst := kamerstuk_identifier(name):
+        found["dossier"], found["number"] = kst
     title = parts[-1] if parts else Path(source).stem
     found["title"] = re.sub(r"[-_]+", " ", title).strip().capitalize() or name
     return found

@@ -8,9 +8,9 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from kb.dates import MONTHS, parse_date_text
+from kb.dates import FULL_DATE, MONTH_PATTERN, MONTHS, parse_date_text
 
-_MONTH_RE = "|".join(sorted(map(re.escape, MONTHS), key=len, reverse=True))
+_MONTH_RE = MONTH_PATTERN
 _NUMERIC = re.compile(r"(?<![\d/-])(\d{1,2})[-./](\d{1,2})[-./]((?:19|20)\d{2})(?![\d/-])")
 _ISO = re.compile(r"(?<![\d-])((?:19|20)\d{2})-(\d{2})-(\d{2})(?![\d-])")
 _US = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/((?:19|20)\d{2})\b")
@@ -31,7 +31,7 @@ _FOOTER = re.compile(r"(?:Tweede|Eerste) Kamer,? vergaderjaar \d{4}\s*[–-]\s*\
 _AANHANGSEL = re.compile(r"Aanhangsel van de Handelingen[\s\S]{0,200}?\n\s*(\d{3,5})\s*\n", re.I)
 _QUESTIONS = re.compile(r"^\s*(Vragen van (?:het lid|de leden)\b[\s\S]{10,400}?)(?:\.\s*$|\(ingezonden)", re.I | re.M)
 _LIST_TITLE = re.compile(r"^\s*(?:document:\s*)?((?:besluitenlijst|notulen|verslag|agenda)\b.{5,200})$", re.I | re.M)
-_IDENTIFIER = (re.compile(r"\bkst-(\d{5,6})-(\d+)", re.I), re.compile(r"\bah-tk-\d{8}-(\d+)", re.I))
+_IDENTIFIER = (re.compile(r"kst-(\d{5,6})-(\d+)", re.I), re.compile(r"\bah-tk-\d{8}-(\d+)", re.I))
 _ORGANISATION = re.compile(
     r"\b((?:Tweede|Eerste) Kamer der Staten-Generaal|Raad van State|Ministerie van [A-Z][\w ,-]{3,60}?(?=\s*(?:\n|$|\.))"
     r"|Gemeente [A-Z][\w-]+|Provincie [A-Z][\w-]+|Dienst Uitvoering Subsidies aan Instellingen"
@@ -55,7 +55,7 @@ def parse_any_date(text: str) -> str | None:
 
 def _date_matches(text: str) -> list[tuple[re.Match[str], str | None]]:
     out: list[tuple[re.Match[str], str | None]] = []
-    if m := re.search(rf"\b\d{{1,2}}\s*\.?\s+(?:{_MONTH_RE})\.?\s+(?:19|20)\d{{2}}\b", text, re.I):
+    if m := FULL_DATE.search(text):
         out.append((m, parse_date_text(m.group(0))))
     if m := _ISO.search(text):
         out.append((m, _iso(int(m.group(1)), int(m.group(2)), int(m.group(3)))))
@@ -130,9 +130,13 @@ def kamerstuk(head: str, raw: str) -> tuple[str, str] | None:
         return _spaced(m.group(1)), m.group(2)
     if m := _FOOTER.search(raw):
         return _spaced(m.group(1)), m.group(2)
-    if m := _IDENTIFIER[0].search(raw):
-        return _spaced(m.group(1)), m.group(2)
-    return None
+    return kamerstuk_identifier(raw)
+
+
+def kamerstuk_identifier(text: str) -> tuple[str, str] | None:
+    """(dossier, number) from an identifier such as kst-32545-143, in a text or a file name."""
+    m = _IDENTIFIER[0].search(text)
+    return (_spaced(m.group(1)), m.group(2)) if m else None
 
 
 def aanhangsel_number(head: str) -> str | None:

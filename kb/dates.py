@@ -25,8 +25,10 @@ MONTHS: dict[str, int] = {name: m for m, names in _MONTH_NAMES.items() for name 
 DUTCH_MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
                 "september", "oktober", "november", "december")
 
-_MONTH_RE = "|".join(sorted(map(re.escape, MONTHS), key=len, reverse=True))
-_FULL_DATE = re.compile(rf"\b(\d{{1,2}})\s*\.?\s+({_MONTH_RE})\.?\s+((?:19|20)\d{{2}})\b", re.IGNORECASE)
+# any month name or abbreviation, longest first; FULL_DATE is '6 juli 2021' or '6 jul. 2021'
+MONTH_PATTERN = "|".join(sorted(map(re.escape, MONTHS), key=len, reverse=True))
+_MONTH_RE = MONTH_PATTERN
+FULL_DATE = re.compile(rf"\b(\d{{1,2}})\s*\.?\s+({_MONTH_RE})\.?\s+((?:19|20)\d{{2}})\b", re.IGNORECASE)
 _MONTH_YEAR = re.compile(rf"\b({_MONTH_RE})\.?\s+((?:19|20)\d{{2}})\b", re.IGNORECASE)
 _YEAR = re.compile(r"(?<![\d–\-/])((?:19|20)\d{2})(?![\d–\-/])")
 _YEAR_RANGE = re.compile(r"\b(?:19|20)\d{2}\s*[–\-/]\s*(?:19|20)?\d{2,4}\b")
@@ -74,7 +76,7 @@ def date_bounds(iso: str) -> tuple[date, date]:
 
 def parse_date_text(text: str) -> str | None:
     """First full date written out in text ('13 mei 2022'), as ISO; else None."""
-    m = _FULL_DATE.search(text)
+    m = FULL_DATE.search(text)
     if not m:
         return None
     day, month, year = int(m.group(1)), MONTHS[m.group(2).lower()], int(m.group(3))

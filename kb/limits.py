@@ -8,6 +8,7 @@ language of the app, and name the bound."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from kb.records import SearchFilters
 
@@ -34,6 +35,17 @@ def check_text(text: str, label: str = "De vraag") -> str:
         raise InputRejected(f"{label} is te lang: {len(text):,} tekens; het maximum is "
                             f"{MAX_QUERY_CHARS:,} tekens.".replace(",", "."))
     return text
+
+
+def parse_iso_date(text: str | None, label: str) -> date | None:
+    """A date filter as given (JJJJ-MM-DD); None when empty."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InputRejected(f"{label}: '{text}' is geen datum; gebruik JJJJ-MM-DD, bijvoorbeeld 2020-03-09") from None
 
 
 def check_top_k(top_k: int) -> int:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from datetime import date
 from typing import Annotated, Any, Protocol, TypeVar
 
 import anyio.to_thread
@@ -21,7 +20,14 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kb.answer import Answer
-from kb.limits import MAX_BODY_BYTES, MAX_HISTORY_TURNS, MAX_QUERY_CHARS, MAX_TOP_K, InputRejected
+from kb.limits import (
+    MAX_BODY_BYTES,
+    MAX_HISTORY_TURNS,
+    MAX_QUERY_CHARS,
+    MAX_TOP_K,
+    InputRejected,
+    parse_iso_date,
+)
 from kb.records import DOC_TYPES, SearchFilters
 from kb.search import Searcher
 
@@ -29,17 +35,8 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 Question = Annotated[str, Field(max_length=MAX_QUERY_CHARS)]
 # A date parameter as the schema says it (YYYY-MM-DD), not pydantic's lax reading (a number as a
-# Unix time): parsed by parse_date.
+# Unix time): parsed by kb.limits.parse_iso_date.
 IsoDate = Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}-\d{2}$", json_schema_extra={"format": "date"})]
-
-
-def parse_date(text: str | None, name: str) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InputRejected(f"{name}: '{text}' is geen bestaande datum (JJJJ-MM-DD).") from None
 
 
 class AskRequest(BaseModel):
@@ -135,8 +132,8 @@ def build_api(kbase: Served) -> Any:
                          k: Annotated[int, Query(ge=1, le=MAX_TOP_K)] = 10,
                          type: Annotated[str | None, Query(pattern=f"^({'|'.join(DOC_TYPES)})$")] = None,
                          since: IsoDate = None, until: IsoDate = None) -> SearchResponse:
-        filters = SearchFilters(doc_types=(type,) if type else (), since=parse_date(since, "since"),
-                                until=parse_date(until, "until"))
+        filters = SearchFilters(doc_types=(type,) if type else (), since=parse_iso_date(since, "since"),
+                                until=parse_iso_date(until, "until"))
 
         def run() -> SearchResponse:
             searcher = kbase.current()
