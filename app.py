@@ -229,6 +229,10 @@ def build_app(kbase: KnowledgeBase) -> Any:
     with gr.Blocks(title="Kennisbank grensregio's", analytics_enabled=False) as demo:
         gr.Markdown("# Kennisbank grensregio's\nZoek in Kamerbrieven, adviezen en roadmaps over "
                     "grensoverschrijdende samenwerking. Vragen mogen in het Nederlands, Duits of Engels.")
+        # the operator's session token lives in the browser (encrypted), so a reload or another
+        # replica behind the same address keeps them signed in until it expires or they sign out;
+        # outside the tabs, because a tab's components load only when it is first shown
+        token = gr.BrowserState("", storage_key="kb-operator-session", secret=h.kb.operators.browser_secret)
         with gr.Tab("Vragen"):
             _ask_tab(h)
         with gr.Tab("Zoeken"):
@@ -236,7 +240,7 @@ def build_app(kbase: KnowledgeBase) -> Any:
         with gr.Tab("Diploma-erkenning"):
             _diploma_tab(h)
         with gr.Tab("Documenten"):
-            table, report, retire = _documents_tab(h, doc, demo)
+            table, report, retire = _documents_tab(h, doc, demo, token)
         demo.load(h.on_documents, None, [table, report, doc, retire], **PRIVATE)
         gr.api(h.search, api_name="search")
         gr.api(h.ask, api_name="ask")
@@ -286,16 +290,13 @@ def _diploma_tab(h: Handlers) -> None:
     dip_btn.click(h.on_diploma, [prof, route], dip_out, **PRIVATE)
 
 
-def _documents_tab(h: Handlers, doc: Any, demo: Any) -> tuple[Any, Any, Any]:
+def _documents_tab(h: Handlers, doc: Any, demo: Any, token: Any) -> tuple[Any, Any, Any]:
     report = gr.HTML(elem_id="build-report")
     table = gr.Dataframe(headers=["Titel", "Type", "Datum", "Kamerstuk", "Organisatie", "Bestand"],
                          interactive=False, elem_id="documents")
     refresh = gr.Button("Vernieuwen", elem_id="documents-refresh")
     retire = gr.Dropdown([], label="Document verwijderen", elem_id="op-retire-doc", render=False)
     refresh.click(h.on_documents, None, [table, report, doc, retire], **PRIVATE)
-    # the session token lives in the browser (encrypted), so a reload or another replica behind the
-    # same address keeps the operator signed in until the token expires or they sign out
-    token = gr.BrowserState("", storage_key="kb-operator-session", secret=h.kb.operators.browser_secret)
     with gr.Accordion("Beheer (alleen voor beheerders)", open=False):
         user = gr.Textbox(label="Gebruikersnaam", elem_id="op-user")
         password = gr.Textbox(label="Wachtwoord", type="password", elem_id="op-password")

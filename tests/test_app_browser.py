@@ -160,6 +160,23 @@ def test_operator_upload_becomes_searchable_without_restart(browser, app_server:
     assert "pagina" in page.locator("#search-output .kb-hit").first.inner_text()
 
 
+def test_the_operator_stays_signed_in_across_a_reload_until_signing_out(browser, app_server: AppServer):
+    page = _open(browser, app_server, "Documenten")
+    sign_in(page)
+    page.locator("#op-reindex").wait_for(state="visible", timeout=30_000)
+    page.reload(wait_until="domcontentloaded")
+    page.get_by_role("tab", name="Documenten").click()
+    page.get_by_text("Beheer (alleen voor beheerders)").click()
+    page.locator("#op-reindex").wait_for(state="visible", timeout=30_000)  # the stored token, checked again
+    page.locator("#op-sign-out").click()
+    page.get_by_text("Uitgelogd").wait_for(timeout=30_000)
+    page.reload(wait_until="domcontentloaded")
+    page.get_by_role("tab", name="Documenten").click()
+    page.get_by_text("Beheer (alleen voor beheerders)").click()
+    page.wait_for_timeout(3000)
+    assert not page.locator("#op-reindex").is_visible()
+
+
 def test_search_notes_a_newer_letter_in_the_dossier(browser, app_server: AppServer):
     page = _open(browser, app_server, "Zoeken")
     page.locator("#search-until textarea").fill("2020-12-31")
