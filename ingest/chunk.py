@@ -27,8 +27,14 @@ class Sentence:
 
 
 def context_header(doc: Document, section: str) -> str:
-    """What tells a passage's letter apart: title, type, date and section."""
-    parts = [doc.title, doc.doc_type if doc.doc_type != "other" else "", format_date_nl(doc.date)]
+    """What tells a passage's letter apart: title, type, date and section, as the document names
+    itself. Left out: a title guessed from the body's first line or sentence (it repeats the text,
+    or names one section as if it were the whole) and a date that is only file metadata (a web
+    page's modification, a PDF's creation). Measured on the FAQ pages, where both were new: with
+    them, German/English R@5 fell 0.875 -> 0.825; without, every figure equals or beats before."""
+    title = doc.title if doc.metadata_sources.get("title") != "firstline" else ""
+    when = format_date_nl(doc.date) if doc.metadata_sources.get("date") not in ("html", "pdfinfo") else ""
+    parts = [title, doc.doc_type if doc.doc_type != "other" else "", when]
     head = " · ".join(p for p in parts if p)
     return f"{head} · {section}" if section else head
 

@@ -1,4 +1,5 @@
 import re
+from dataclasses import replace
 from itertools import pairwise
 from pathlib import Path
 
@@ -60,6 +61,14 @@ def test_pdf_chunks_carry_start_pages(pdfs: Path):
 def test_context_header_names_title_type_date_and_section():
     h = context_header(_doc(title="Voortgang", date="2021-12"), "Spoor 3: Benelux")
     assert h == "Voortgang · kamerbrief · december 2021 · Spoor 3: Benelux"
+
+
+def test_the_header_leaves_out_guessed_titles_and_file_dates():
+    d = _doc(title="Niet altijd een reactie", date="2024-04-04")
+    assert context_header(d, "") == "Niet altijd een reactie · kamerbrief · 4 april 2024"
+    guessed = replace(d, metadata_sources={"title": "firstline", "date": "html"})
+    assert context_header(guessed, "Termijnen") == "kamerbrief · Termijnen"
+    assert context_header(replace(d, metadata_sources={"date": "pdfinfo"}), "") == "Niet altijd een reactie · kamerbrief"
 
 
 def test_heading_detection():
