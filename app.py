@@ -41,6 +41,7 @@ from kb.render import (
     render_report,
 )
 from kb.search import Searcher
+from kb.translate import make_translator
 from kb.settings import Settings
 from kb.webapi import build_api
 
@@ -54,7 +55,8 @@ class KnowledgeBase:
         self.settings = settings
         self.store = open_store(settings)
         workers = settings.query_workers or os.cpu_count() or 1
-        self.searcher = Searcher(self.store, make_embedder(settings, workers=workers))
+        self.searcher = Searcher(self.store, make_embedder(settings, workers=workers),
+                                 translator=make_translator(settings))
         self.llm = make_llm(settings)
         self.operators = Operators(settings)
         self.reindexer = Reindexer(settings, open_store)

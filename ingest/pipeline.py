@@ -30,9 +30,11 @@ from ingest.ocr import make_ocr
 from ingest.sources import Plan, SourceFile, collapse_duplicates, doc_id_for, plan_changes, scan
 from kb import __version__
 from kb.embed import Embedder
+from kb.lexical import words
 from kb.records import BuildReport, Chunk, Document, FailedFile
 from kb.settings import Settings
 from kb.store import Changeset, DocumentUpdate, Manifest, Store
+from kb.wordspace import grow_wordspace
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +79,24 @@ def build_index(settings: Settings, store: Store, embedder: Embedder, paths: Seq
             store.record_report(report)
             return report
         new = store.write(changes, _manifest(settings, embedder, manifest, roots), report)
+        _grow_words(settings, prepared, embedder, progress)
         return _with_total(report, new.chunks, time.perf_counter() - started, new.generation)
+
+
+def _grow_words(settings: Settings, prepared: list[_Prepared], embedder: Embedder, progress: Progress) -> None:
+    """Add the words new to the corpus to the word space beside the index (kb.wordspace), which
+    translates foreign queries; a failure here leaves the index as written and is logged."""
+    texts = [c.text for p in prepared for c in p.chunks]
+    if not texts:
+        return
+    progress("woorden", 0, 1)
+    try:
+        settings.index_dir.mkdir(parents=True, exist_ok=True)
+        space, added = grow_wordspace(settings.index_dir, {w for t in texts for w in words(t)}, embedder)
+        log.info("word space: %d words added, %d in all", added, len(space.words))
+    except (OSError, ValueError) as exc:
+        log.warning("word space not updated (%s); foreign queries are translated without it", exc)
+    progress("woorden", 1, 1)
 
 
 def _reading_changed(m: Manifest, s: Settings) -> bool:

@@ -1,35 +1,27 @@
-"""Extractive answers with citations: sentences from the retrieved passages, each cited."""
+"""Extractive answers with citations: the sentence that answers first, its answering phrase
+marked, then at most two supporting quotes; every sentence cited (title, date, page).
+Whether to answer at all is kb.abstention's calibrated decision."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from kb.dates import format_date_nl
+from kb.abstention import answer_probability, should_answer
+from kb.dates import format_date
 from kb.glossary import localize
 from kb.lexical import analyze
-from kb.records import Hit
-from kb.search import Searcher, analyze_query
-from kb.sentences import split_sentences
+from kb.reader import DIRECT, INTRO, MORE, NOT_FOUND, PAGE, language_of, render_phrase
+from kb.relevance import Evidence, Sentence, gather, part_scores, question_parts
+from kb.search import Searcher
+from kb.sentences import whole_sentences
 
-_QUANTITY_Q = re.compile(r"\b(hoeveel|hoe groot|hoe hoog|hoe veel|welk bedrag|wie ?viel|wie hoch|wie groß|"
-                         r"how much|how many|how large|what amount)\b", re.I)
-_MONEY_Q = re.compile(r"\b(budget|geld|bedrag|subsidie|euro|kost|kosten|money|funding|mittel|finanz)", re.I)
-_NUMBER = re.compile(r"\d|\b(een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|twintig|honderd|duizend)\b", re.I)
-_MONEY = re.compile(r"€|\beuro\b|\bmiljoen\b|\bmiljard\b|\bmln\b|\bEUR\b", re.I)
-_COVERAGE = 0.5  # share of the question's content terms a sentence must carry to state a figure
-
-NOT_FOUND = {
-    "nl": "De documenten in de kennisbank geven hierop geen antwoord.",
-    "de": "Die Dokumente in der Wissensdatenbank beantworten diese Frage nicht.",
-    "en": "The documents in the knowledge base do not answer this question.",
-}
-INTRO = {
-    "nl": "Volgens de documenten:",
-    "de": "Laut den Dokumenten (Zitate auf Niederländisch):",
-    "en": "According to the documents (quoted in Dutch):",
-}
+__all__ = ["NOT_FOUND", "Answer", "Citation", "Direct", "answer_question", "best_quote"]
+SUPPORT = 2  # supporting quotes after the direct answer
+# A quote is its sentence and the ones after it that complete the point (a reason, a list, a
+# date), within a readable length; the direct answer's own quote is shorter.
+QUOTE_SENTENCES, QUOTE_WORDS = 3, 110
+DIRECT_SENTENCES, DIRECT_WORDS = 3, 110
 
 
 @dataclass(frozen=True)
@@ -45,6 +37,16 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class Direct:
+    """A sentence that answers (or answers one part, or speaks for one letter), and its phrase."""
+
+    sentence: str
+    span: str  # the answering phrase as it stands in the sentence ('' when none of the kind asked)
+    rendered: str  # the phrase as the reader writes figures and dates
+    citation: int  # 1-based number of its citation
+
+
+@dataclass(frozen=True)
 class Answer:
     answered: bool
     answer: str
@@ -53,102 +55,123 @@ class Answer:
     mode: str = "extractive"  # or "generative"
     dropped: tuple[str, ...] = ()  # generated sentences left out for want of a supporting citation
     question: str = ""  # the question as searched (a follow-up made to stand alone)
+    points: tuple[Direct, ...] = ()  # the direct answer: one point, or one per part or letter
+    confidence: float | None = None  # the calibrated probability that the documents answer
 
     def to_dict(self) -> dict[str, Any]:
+        direct = None
+        if self.points:
+            p = self.points[0]
+            direct = {"sentence": p.sentence, "span": p.span, "span_reader": p.rendered,
+                      "citation": asdict(self.citations[p.citation - 1])}
         return {"answered": self.answered, "answer": self.answer, "language": self.language,
                 "mode": self.mode, "standalone_question": self.question,
-                "citations": [asdict(c) for c in self.citations], "dropped": list(self.dropped)}
+                "citations": [asdict(c) for c in self.citations], "dropped": list(self.dropped),
+                "direct": direct, "points": [asdict(p) for p in self.points], "confidence": self.confidence}
 
 
-@dataclass(frozen=True)
-class _Candidate:
-    hit: Hit
-    sentence: str
-    score: float
-    coverage: float
-
-
-def answer_question(searcher: Searcher, question: str, top_k: int = 8, max_quotes: int = 3,
-                    quote_sentences: int = 3) -> Answer:
-    qa = analyze_query(question)
+def answer_question(searcher: Searcher, question: str, top_k: int = 8) -> Answer:
+    searcher = searcher.pinned()
+    qa = searcher.analyze(question)
+    lang = language_of(qa.language)
     hits = searcher.search(question, top_k=top_k)
-    terms = set(analyze(qa.lexical_query))
-    candidates = [_best_sentence(h, terms, quote_sentences) for h in hits[:5]]
-    if not hits or not _answerable(question, candidates, qa.language):
-        return Answer(False, NOT_FOUND[qa.language], (), qa.language, question=question)
-    chosen = _choose(candidates, max_quotes, len(qa.time_refs) >= 2)
-    citations = tuple(Citation(c.hit.document.doc_id, c.hit.document.title, c.hit.document.source,
-                               c.hit.chunk.page, c.hit.document.date, c.sentence, c.hit.chunk.chunk_id,
-                               c.hit.chunk.text)
-                      for c in chosen)
-    lines = [INTRO[qa.language]]
-    for n, c in enumerate(citations, 1):
-        page = f", p. {c.page}" if c.page else ""
-        quote = localize(c.quote, qa.language)
-        lines.append(f"- «{quote}» [{n}] ({c.title}, {format_date_nl(c.date)}{page})")
-    return Answer(True, "\n".join(lines), citations, qa.language, question=question)
+    if not hits:
+        return Answer(False, NOT_FOUND[lang], (), lang, question=question, confidence=0.0)
+    evidence = gather(searcher, question, qa, hits)
+    confidence = round(answer_probability(evidence.features), 3)
+    if not should_answer(evidence.features):
+        return Answer(False, NOT_FOUND[lang], (), lang, question=question, confidence=confidence)
+    points = _points(searcher, question, evidence, len(qa.time_refs) >= 2)
+    support = _support(evidence, points)
+    return _compose(points, support, evidence, lang, question, confidence)
 
 
-def _sentences(text: str) -> list[str]:
-    return [s.strip() for s in split_sentences(text) if len(s.split()) >= 4]
+def _points(searcher: Searcher, question: str, ev: Evidence, per_document: bool) -> list[Sentence]:
+    """The direct answer: the best sentence; for a comparison the best of each letter; for a
+    two-part question the best for each part."""
+    ranked = list(ev.sentences)
+    if per_document:
+        seen: dict[str, Sentence] = {}
+        for s in ranked:
+            seen.setdefault(s.hit.document.doc_id, s)
+        return list(seen.values())[:3]
+    parts = question_parts(question)
+    if len(parts) == 1:
+        return ranked[:1]
+    chosen: list[int] = []
+    for part in parts:
+        own = part_scores(searcher, ev, part)
+        free = [n for n in range(len(ranked)) if n not in chosen]
+        if free:
+            chosen.append(max(free, key=lambda n: ranked[n].score + own[n]))
+    return [ranked[n] for n in chosen]
 
 
-def _best_sentence(hit: Hit, terms: set[str], window: int) -> _Candidate:
-    quote, score, coverage = _best_window(hit.chunk.text, terms, window)
-    return _Candidate(hit, quote, score, coverage)
+def _support(ev: Evidence, points: list[Sentence]) -> list[Sentence]:
+    """Up to SUPPORT more sentences, from passages the points do not already quote."""
+    used = {s.hit.chunk.chunk_id for s in points}
+    out: list[Sentence] = []
+    for s in ev.sentences:
+        if len(out) >= SUPPORT:
+            break
+        if s.hit.chunk.chunk_id not in used:
+            out.append(s)
+            used.add(s.hit.chunk.chunk_id)
+    return out
+
+
+def _compose(points: list[Sentence], support: list[Sentence], ev: Evidence, lang: str, question: str,
+             confidence: float) -> Answer:
+    citations: list[Citation] = []
+    directs: list[Direct] = []
+    lines = [INTRO[lang]]
+    for s in points:
+        quote = _window(s, DIRECT_SENTENCES, DIRECT_WORDS)
+        citations.append(_cite(s, quote))
+        span = s.span.text(s.text) if s.span else ""
+        rendered = render_phrase(span, ev.kind, lang) if span else ""
+        directs.append(Direct(s.text, span, rendered, len(citations)))
+        head = f"{DIRECT[lang]}: {rendered} — " if rendered else f"{DIRECT[lang]}: "
+        lines.append(f"{head}«{localize(quote, lang)}» [{len(citations)}] {_where(citations[-1], lang)}")
+    if support:
+        lines.append(MORE[lang])
+    for s in support:
+        quote = _window(s, QUOTE_SENTENCES, QUOTE_WORDS)
+        citations.append(_cite(s, quote))
+        lines.append(f"- «{localize(quote, lang)}» [{len(citations)}] {_where(citations[-1], lang)}")
+    return Answer(True, "\n".join(lines), tuple(citations), lang, question=question, points=tuple(directs),
+                  confidence=confidence)
+
+
+def _cite(s: Sentence, quote: str) -> Citation:
+    d, c = s.hit.document, s.hit.chunk
+    return Citation(d.doc_id, d.title, d.source, c.page, d.date, quote, c.chunk_id, c.text)
+
+
+def _where(c: Citation, lang: str) -> str:
+    page = f", {PAGE[lang]} {c.page}" if c.page else ""
+    return f"({c.title}, {format_date(c.date, lang)}{page})"
+
+
+def _window(s: Sentence, n: int, max_words: int) -> str:
+    """The sentence and up to n-1 following ones of its passage, within max_words."""
+    sentences = [x.strip() for x in whole_sentences(s.hit.chunk.text) if x.strip()]
+    try:
+        i = sentences.index(s.text)
+    except ValueError:
+        return s.text
+    out = [s.text]
+    for nxt in sentences[i + 1 : i + n]:
+        if sum(len(x.split()) for x in out) + len(nxt.split()) > max_words:
+            break
+        out.append(nxt)
+    return " ".join(out)
 
 
 def best_quote(text: str, terms: set[str], window: int = 2) -> str:
     """The sentences of a passage that carry most of the given (stemmed) terms."""
-    return _best_window(text, terms, window)[0]
-
-
-def _best_window(text: str, terms: set[str], window: int) -> tuple[str, float, float]:
-    best = (text[:400], 0.0, 0.0)
-    sentences = _sentences(text)
-    for i, s in enumerate(sentences):
-        got = terms & set(analyze(s))
-        coverage = len(got) / len(terms) if terms else 0.0
-        score = len(got) + 0.01 * (1 / (1 + i))  # ties go to the earlier sentence
-        if score > best[1]:
-            # the next sentences usually complete the point (a reason, a list, a date)
-            best = (_window(sentences, i, window), score, coverage)
-    return best
-
-
-def _window(sentences: list[str], start: int, n: int, max_words: int = 110) -> str:
-    """The sentence and up to n-1 following ones that complete it, within a readable length."""
-    out = [sentences[start]]
-    for s in sentences[start + 1 : start + n]:
-        if sum(len(x.split()) for x in out) + len(s.split()) > max_words:
-            break
-        out.append(s)
-    return " ".join(out)
-
-
-def _answerable(question: str, candidates: list[_Candidate], language: str) -> bool:
-    """A question asking for a figure is answered only if a retrieved sentence that carries most
-    of the question's terms also states one; never fill the gap from elsewhere."""
-    if _QUANTITY_Q.search(question):
-        need = _MONEY if _MONEY_Q.search(question) else _NUMBER
-        return any(c.coverage >= _COVERAGE and need.search(c.sentence) for c in candidates)
-    # German and English questions share few words with Dutch text; their retrieval is cross-lingual.
-    return language != "nl" or any(c.score >= 1 for c in candidates)
-
-
-def _choose(candidates: list[_Candidate], n: int, per_document: bool) -> list[_Candidate]:
-    """Best sentences, one per passage; for comparisons, first one per document."""
-    ranked = sorted(candidates, key=lambda c: -c.score - 1.0 / (1 + c.hit.rank))
-    out: list[_Candidate] = []
-    if per_document:
-        seen: set[str] = set()
-        for c in ranked:
-            if c.hit.document.doc_id not in seen:
-                out.append(c)
-                seen.add(c.hit.document.doc_id)
-    for c in ranked:
-        if len(out) >= n:
-            break
-        if c not in out and c.sentence not in {o.sentence for o in out}:
-            out.append(c)
-    return sorted(out[:n], key=lambda c: c.hit.rank)
+    sentences = [s.strip() for s in whole_sentences(text) if len(s.split()) >= 4]
+    if not sentences:
+        return text[:400]
+    best = max(range(len(sentences)), key=lambda i: (len(terms & set(analyze(sentences[i]))), -i))
+    return " ".join(sentences[best : best + window])

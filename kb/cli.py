@@ -133,11 +133,12 @@ def _searcher(settings: Settings) -> Any:
     from kb.backend import open_store
     from kb.embed import make_embedder
     from kb.search import Searcher
+    from kb.translate import make_translator
 
     store = open_store(settings)
     if store.manifest() is None:
         raise StoreError(f"No index in {settings.index_dir}. Build it first: kb ingest --index {settings.index_dir}")
-    return Searcher(store, make_embedder(settings))
+    return Searcher(store, make_embedder(settings), translator=make_translator(settings))
 
 
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
@@ -219,6 +220,7 @@ def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
     from kb.backend import index_location, open_store
+    from kb.translate import make_translator
 
     store = open_store(settings)
     manifest = store.manifest()
@@ -226,14 +228,17 @@ def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
     if manifest is None:
         raise StoreError(f"No index in {where}. Build it first: kb ingest")
     docs = sorted(store.documents(), key=lambda d: (d.date or "", d.source))
+    translation = make_translator(settings).sources()
     out = {"index": where, "manifest": manifest.to_dict(),
            "counts": {"documents": len(docs), "chunks": manifest.chunks},
-           "documents": [d.to_dict() for d in docs], "last_build": store.last_report()}
+           "documents": [d.to_dict() for d in docs], "last_build": store.last_report(),
+           "translation": translation}
     if args.json:
         _emit(out)
         return EXIT_OK
     print(f"index {where} ({manifest.generation}), model {manifest.model_id}, "
           f"{len(docs)} documenten, {manifest.chunks} chunks")
+    print(f"vertaling van Duitse, Engelse en Franse vragen: {', '.join(translation) or 'geen bronnen'}")
     for d in docs:
         ks = f", Kamerstuk {d.kamerstuk}" if d.kamerstuk else ""
         print(f"  {d.date or '?':10}  {d.doc_type:10}  {d.title}{ks}  [{d.source}]")

@@ -86,15 +86,33 @@ def parse_date_text(text: str) -> str | None:
         return None
 
 
+_READER_MONTHS = {
+    "nl": DUTCH_MONTHS,
+    "de": ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
+           "November", "Dezember"),
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December"),
+    "fr": ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+           "novembre", "décembre"),
+}
+
+
 def format_date_nl(iso: str | None) -> str:
     """'2022-05-13' -> '13 mei 2022'; '2021-12' -> 'december 2021'."""
+    return format_date(iso, "nl")
+
+
+def format_date(iso: str | None, lang: str) -> str:
+    """An ISO date as a reader of `lang` writes it: '13. Mai 2022', '13 May 2022', '13 mai 2022'."""
     if not iso:
         return ""
+    months = _READER_MONTHS.get(lang, DUTCH_MONTHS)
     parts = [int(p) for p in iso.split("-")]
     if len(parts) == 3:
-        return f"{parts[2]} {DUTCH_MONTHS[parts[1] - 1]} {parts[0]}"
+        day = f"{parts[2]}." if lang == "de" else str(parts[2])
+        return f"{day} {months[parts[1] - 1]} {parts[0]}"
     if len(parts) == 2:
-        return f"{DUTCH_MONTHS[parts[1] - 1]} {parts[0]}"
+        return f"{months[parts[1] - 1]} {parts[0]}"
     return str(parts[0])
 
 

@@ -34,6 +34,7 @@ from kb.store import (
     Changeset,
     IndexBusy,
     Manifest,
+    TermStats,
     chunk_from_row,
     iter_batches,
 )
@@ -190,6 +191,14 @@ class EmbeddedStore:
         by_id = {c.chunk_id: c for cs in lists for c in cs}
         fused = reciprocal_rank_fusion([[c.chunk_id for c in cs] for cs in lists], k=rrf_k, weights=weights)
         return [Candidate(cid, by_id[cid].doc_id, score) for cid, score in fused]
+
+    def term_stats(self, stems: Sequence[str], words: Sequence[str] = ()) -> TermStats:
+        g = self._gen
+        if g is None:
+            return TermStats(0, {}, frozenset())
+        known = g.lexical.decompounder.known
+        return TermStats(len(g.lexical.ids), g.lexical.document_frequencies(stems),
+                         frozenset(w for w in words if w in known))
 
     def cached_vectors(self, content_hashes: Sequence[str]) -> dict[str, np.ndarray]:
         g = self._gen

@@ -23,7 +23,7 @@ MIN_TERM_SUPPORT = 0.34
 MIN_VECTOR_SUPPORT = 0.86
 _CITE = re.compile(r"\s*\[(\d{1,2})\]")
 _CITES_AFTER_STOP = re.compile(r"([.!?])((?:\s*\[\d{1,2}\])+)")
-LANGUAGE_NAMES = {"nl": "Nederlands", "de": "Duits", "en": "Engels"}
+LANGUAGE_NAMES = {"nl": "Nederlands", "de": "Duits", "en": "Engels", "fr": "Frans"}
 
 SYSTEM_PROMPT = (
     "Je beantwoordt vragen van beleidsmedewerkers uitsluitend met wat in de genummerde passages staat.\n"

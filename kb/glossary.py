@@ -1,70 +1,59 @@
-"""Border-region names in Dutch, German and English: the places and institutions a German or
-English reader knows by another name. Used to render answers in the reader's language and to
-give non-Dutch queries Dutch keywords."""
+"""Border-region names in Dutch, German, English and French: the places, bodies and programmes
+a foreign reader knows by another name. Used to render answers in the reader's language and to
+give foreign queries the Dutch names. Only names: general words come from the dictionaries and the
+model's word space (kb.translate)."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
-# (Dutch, German, English); several spellings separated by '|', the first is the display form.
-ENTRIES: tuple[tuple[str, str, str], ...] = (
-    ("Aken", "Aachen", "Aachen"),
-    ("Luik", "Lüttich|Liège", "Liège|Liege"),
-    ("Keulen", "Köln", "Cologne"),
-    ("Brussel", "Brüssel", "Brussels"),
-    ("Den Haag", "Den Haag", "The Hague"),
-    ("Gent", "Gent", "Ghent"),
-    ("Antwerpen", "Antwerpen", "Antwerp"),
-    ("Nedersaksen", "Niedersachsen", "Lower Saxony|Niedersachsen"),
+# (Dutch, German, English, French); several spellings separated by '|', the first is the display form.
+ENTRIES: tuple[tuple[str, str, str, str], ...] = (
+    ("Aken", "Aachen", "Aachen", "Aix-la-Chapelle|Aachen"),
+    ("Luik", "Lüttich|Liège", "Liège|Liege", "Liège|Liege"),
+    ("Keulen", "Köln", "Cologne", "Cologne"),
+    ("Brussel", "Brüssel", "Brussels", "Bruxelles"),
+    ("Den Haag", "Den Haag", "The Hague", "La Haye"),
+    ("Gent", "Gent", "Ghent", "Gand"),
+    ("Antwerpen", "Antwerpen", "Antwerp", "Anvers"),
+    ("Maastricht", "Maastricht", "Maastricht", "Maastricht"),
+    ("Nedersaksen", "Niedersachsen", "Lower Saxony|Niedersachsen", "Basse-Saxe"),
     ("Noordrijn-Westfalen|Noord-Rijn Westfalen|Noordrijn Westfalen",
-     "Nordrhein-Westfalen|NRW", "North Rhine-Westphalia|North Rhine Westphalia|NRW"),
-    ("Vlaanderen", "Flandern", "Flanders"),
-    ("Wallonië", "Wallonien", "Wallonia"),
-    ("België", "Belgien", "Belgium"),
-    ("Duitsland", "Deutschland", "Germany"),
-    ("Nederland", "Niederlande", "Netherlands"),
-    ("Zuid-Limburg", "Südlimburg|Süd-Limburg", "South Limburg"),
-    ("Limburg", "Limburg", "Limburg"),
-    ("Zeeland", "Seeland|Zeeland", "Zeeland"),
-    ("Euregio Maas-Rijn", "Euregio Maas-Rhein", "Euregio Meuse-Rhine"),
+     "Nordrhein-Westfalen|NRW", "North Rhine-Westphalia|North Rhine Westphalia|NRW",
+     "Rhénanie-du-Nord-Westphalie|NRW"),
+    ("Vlaanderen", "Flandern", "Flanders", "Flandre"),
+    ("Wallonië", "Wallonien", "Wallonia", "Wallonie"),
+    ("België", "Belgien", "Belgium", "Belgique"),
+    ("Duitsland", "Deutschland", "Germany", "Allemagne"),
+    ("Nederland", "Niederlande", "Netherlands", "Pays-Bas"),
+    ("Zuid-Limburg", "Südlimburg|Süd-Limburg", "South Limburg", "Limbourg du Sud"),
+    ("Limburg", "Limburg", "Limburg", "Limbourg"),
+    ("Zeeland", "Seeland|Zeeland", "Zeeland", "Zélande"),
+    ("Euregio Maas-Rijn", "Euregio Maas-Rhein", "Euregio Meuse-Rhine", "Euregio Meuse-Rhin"),
     ("Grensinfopunt|grensinformatiepunt|grensinformatiepunten", "GrenzInfoPunkt|Grenzinfopunkt",
-     "cross-border information point|border information point|border info point"),
-    ("Tweede Kamer", "Zweite Kammer", "House of Representatives|Dutch parliament"),
-    ("Benelux", "Benelux", "Benelux"),
-    ("Europese Commissie", "Europäische Kommission", "European Commission"),
-    ("grensregio|grensregio's|grensgebied", "Grenzregion|Grenzregionen|Grenzgebiet",
-     "border region|border regions|border area"),
-    ("grensbelemmeringen|grensbelemmering", "Grenzhindernisse|Grenzhemmnisse|Hindernisse",
-     "border obstacles|border barriers|obstacles"),
-    ("grensoverschrijdende samenwerking", "grenzüberschreitende Zusammenarbeit",
-     "cross-border cooperation"),
-    ("diploma-erkenning|erkenning van diploma's", "Anerkennung|Diplomanerkennung|Berufsanerkennung",
-     "recognition of diplomas|diploma recognition|recognition"),
-    ("buurtaalonderwijs|buurtaal", "Nachbarsprachenunterricht|Nachbarsprache",
-     "neighbouring language teaching|neighbouring language"),
-    ("grensarbeiders|grenspendelaars", "Grenzgänger|Grenzpendler", "cross-border workers|frontier workers"),
-    ("arbeidsmarkt", "Arbeitsmarkt", "labour market"),
-    ("fysiotherapeut", "Physiotherapeut", "physiotherapist"),
-    ("leraar", "Lehrer|Lehrkraft", "teacher"),
-    ("Regio Deal|Regio Deals", "Regio Deal|Regio Deals|Regionaldeal", "region deal|region deals"),
-    ("havens", "Häfen", "ports"),
-    ("voortgangsbrief|voortgangsrapportage", "Fortschrittsbericht", "progress letter|progress report"),
-    ("staatssecretaris", "Staatssekretär", "state secretary"),
-    ("minister", "Minister", "minister"),
-    ("werkgroep", "Arbeitsgruppe", "working group"),
-    ("motto", "Motto", "motto"),
-    ("corona", "Corona", "COVID|corona"),
+     "cross-border information point|border information point|border info point",
+     "point d'information transfrontalier|GrenzInfoPunkt"),
+    ("Tweede Kamer", "Zweite Kammer", "House of Representatives|Dutch parliament", "Seconde Chambre"),
+    ("Eerste Kamer", "Erste Kammer", "Senate", "Première Chambre|Sénat"),
+    ("Benelux", "Benelux", "Benelux", "Benelux"),
+    ("Europese Commissie", "Europäische Kommission", "European Commission", "Commission européenne"),
+    ("Europees Parlement", "Europäisches Parlament", "European Parliament", "Parlement européen"),
+    ("Europese Unie", "Europäische Union", "European Union", "Union européenne"),
+    ("Regio Deal|Regio Deals", "Regio Deal|Regio Deals|Regionaldeal", "region deal|region deals",
+     "Regio Deal|Regio Deals"),
+    ("Rijksoverheid", "niederländische Regierung", "Dutch government", "gouvernement néerlandais"),
 )
-_LANG_COL = {"nl": 0, "de": 1, "en": 2}
+_LANG_COL = {"nl": 0, "de": 1, "en": 2, "fr": 3}
 
 
 # Entries that name places; countries are told apart so a follow-up swaps like for like.
 COUNTRIES = frozenset({"België", "Duitsland", "Nederland"})
 PLACES = COUNTRIES | frozenset({"Aken", "Luik", "Keulen", "Brussel", "Den Haag", "Gent", "Antwerpen",
                                 "Nedersaksen", "Noordrijn-Westfalen", "Vlaanderen", "Wallonië", "Zuid-Limburg",
-                                "Limburg", "Zeeland", "Euregio Maas-Rijn"})
+                                "Limburg", "Zeeland", "Euregio Maas-Rijn", "Maastricht"})
 
 
 @dataclass(frozen=True)
@@ -79,7 +68,7 @@ class PlaceMention:
 
 
 def place_mentions(text: str) -> list[PlaceMention]:
-    """Places named in text, in any of the three languages, in order, without overlaps."""
+    """Places named in text, in any of the four languages, in order, without overlaps."""
     found: list[PlaceMention] = []
     for entry in ENTRIES:
         dutch = _forms(entry[0])[0]
@@ -110,8 +99,8 @@ def _patterns(lang: str) -> list[tuple[re.Pattern[str], str, str]]:
 
 
 def dutch_terms(query: str, lang: str) -> list[str]:
-    """Dutch names for the places and institutions a German or English query mentions."""
-    if lang not in ("de", "en"):
+    """Dutch names for the places, bodies and programmes a foreign query mentions."""
+    if lang not in ("de", "en", "fr"):
         return []
     found: list[str] = []
     for pattern, dutch, _ in _patterns(lang):
@@ -120,14 +109,23 @@ def dutch_terms(query: str, lang: str) -> list[str]:
     return found
 
 
+def _gloss(target: str) -> Callable[[re.Match[str]], str]:
+    return lambda m: f"{m.group(0)} [{target}]"
+
+
 def localize(text: str, lang: str) -> str:
-    """Dutch place and institution names in `text` rendered as a `lang` reader knows them."""
-    if lang not in ("de", "en"):
+    """Dutch names in a quote glossed once in the reader's language: 'Aken [Aachen]'. The quote
+    itself stays as the document has it."""
+    if lang not in ("de", "en", "fr"):
         return text
     col = _LANG_COL[lang]
     for entry in ENTRIES:
         target = _forms(entry[col])[0]
-        for form in _forms(entry[0]):
-            if form.lower() != target.lower() and form[:1].isupper():
-                text = re.sub(rf"(?<!\w){re.escape(form)}(?!\w)", target, text)
+        for form in sorted(_forms(entry[0]), key=len, reverse=True):
+            if form.lower() == target.lower():
+                continue
+            pattern = re.compile(rf"(?<!\w){re.escape(form)}(?!\w)(?! \[)", re.I)
+            text, n = pattern.subn(_gloss(target), text, count=1)
+            if n:
+                break
     return text

@@ -57,8 +57,9 @@ class Decompounder:
     """Splits a word into two words the corpus itself uses on their own (grenslandagenda ->
     grensland + agenda), so a query for a part finds the compound and the other way round."""
 
-    def __init__(self, known: Iterable[str]) -> None:
+    def __init__(self, known: Iterable[str], links: tuple[str, ...] = _LINKS) -> None:
         self.known = frozenset(w for w in known if len(w) >= _MIN_PART and w.isalpha())
+        self.links = links
 
     def split(self, word: str, depth: int = 2) -> list[str]:
         """Known parts of a compound, longest tail first; [] when it is not one."""
@@ -68,7 +69,7 @@ class Decompounder:
             head, tail = word[:cut], word[cut:]
             if tail not in self.known:
                 continue
-            for link in _LINKS:
+            for link in self.links:
                 stem = head[: len(head) - len(link)] if link else head
                 if not head.endswith(link) or len(stem) < _MIN_PART:
                     continue
@@ -120,6 +121,12 @@ class LexicalIndex:
             return np.zeros(len(self.ids), dtype=np.float32)
         s = np.asarray(self._bm25.get_scores(terms), dtype=np.float32)
         return s * mask if mask is not None else s
+
+    def document_frequencies(self, stems: Iterable[str]) -> dict[str, int]:
+        """Rows holding each stemmed term; terms the index lacks are left out."""
+        vocab = self._bm25.vocab_dict
+        indptr = self._bm25.scores["indptr"]  # column (term) pointers of the CSC score matrix
+        return {t: int(indptr[vocab[t] + 1] - indptr[vocab[t]]) for t in set(stems) if t in vocab}
 
     def save(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)

@@ -30,6 +30,7 @@ from kb.store import (
     Changeset,
     Manifest,
     StoreError,
+    TermStats,
     chunk_from_row,
     iter_batches,
 )
@@ -253,6 +254,16 @@ class PostgresStore:
                 self._query_texts.clear()
             text = self._query_texts[(s.number, query)] = query_text(ws, known)
         return {"text": text, **lexical_params(s.manifest.chunks, s.terms, top_k, self.keyword_rows)}
+
+    def term_stats(self, stems: Sequence[str], words: Sequence[str] = ()) -> TermStats:
+        s = self._state()
+        if s is None:
+            return TermStats(0, {}, frozenset())
+        df = self._query("SELECT word, df FROM {s}.lexemes WHERE {visible} AND word = ANY(%(t)s)",
+                         {"t": sorted(set(stems))}) if stems else []
+        known = self._query("SELECT word FROM {s}.vocabulary WHERE word = ANY(%(w)s)",
+                            {"w": sorted(set(words))}) if words else []
+        return TermStats(s.manifest.chunks, {r[0]: int(r[1]) for r in df}, frozenset(r[0] for r in known))
 
     def cached_vectors(self, content_hashes: Sequence[str]) -> dict[str, np.ndarray]:
         out: dict[str, np.ndarray] = {}

@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from kb.answer import Answer
+from kb.answer import Answer, Direct
 from kb.dates import format_date_nl
 from kb.diploma import FIELD_LABELS, DiplomaAnswer
 from kb.lexical import words
@@ -73,11 +73,15 @@ def render_passage(p: Passage, quote: str) -> str:
 
 
 def render_answer(ans: Answer, passages: dict[str, Passage]) -> str:
-    """The answer with numbered citations; each opens its passage in context."""
+    """The answer: the direct answer first, its answering phrase marked, then the numbered
+    citations; each opens its passage in context. A generated answer is shown as written."""
     if not ans.answered:
         return f"<p class='kb-answer kb-declined'>{e(ans.answer)}</p>"
-    first, *rest = ans.answer.splitlines()
-    body = e(first) if rest else e(ans.answer)
+    if ans.points:
+        body = "".join(_direct(p, ans) for p in ans.points)
+    else:
+        first, *rest = ans.answer.splitlines()
+        body = f"<p class='kb-answer'>{e(first) if rest else e(ans.answer)}</p>"
     items = []
     for n, c in enumerate(ans.citations, 1):
         page = f", pagina {c.page}" if c.page else ""
@@ -89,7 +93,20 @@ def render_answer(ans: Answer, passages: dict[str, Passage]) -> str:
     if ans.dropped:
         flagged = (f"<p class='kb-flagged'>{len(ans.dropped)} gegenereerde zin(nen) weggelaten: "
                    "niet onderbouwd door een bron.</p>")
-    return f"<p class='kb-answer'>{body}</p><ol class='kb-citations'>{''.join(items)}</ol>{flagged}"
+    return f"{body}<ol class='kb-citations'>{''.join(items)}</ol>{flagged}"
+
+
+def _direct(p: Direct, ans: Answer) -> str:
+    """One point of the direct answer: the sentence with its answering phrase marked, and the
+    phrase as the reader writes it when that differs."""
+    sentence = e(p.sentence)
+    if p.span and e(p.span) in sentence:
+        sentence = sentence.replace(e(p.span), f"<mark class='kb-span'>{e(p.span)}</mark>", 1)
+    own = f"<b class='kb-span-reader'>{e(p.rendered)}</b> — " if p.rendered and p.rendered != p.span else ""
+    c = ans.citations[p.citation - 1]
+    page = f", pagina {c.page}" if c.page else ""
+    return (f"<p class='kb-answer kb-direct'>{own}{sentence} <small>[{p.citation}] {e(c.title)} "
+            f"({e(format_date_nl(c.date))}{page})</small></p>")
 
 
 def render_conversation(turns: Sequence[tuple[str, str]]) -> str:

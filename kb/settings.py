@@ -66,6 +66,8 @@ class Settings:
     request_seconds: float = 30.0
     # Query embedders that run at once (one model copy each, ~80 MB); 0 means one per core.
     query_workers: int = 0
+    # FreeDict dictd files (Debian dict-freedict-*), for German, English and French queries
+    dictionary_dir: Path = Path("/usr/share/dictd")
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:

@@ -67,6 +67,16 @@ class Candidate:
 
 
 @dataclass(frozen=True)
+class TermStats:
+    """How common words are in the live generation: for weighting a question's words by rarity
+    and for telling a misspelt word from one the corpus has."""
+
+    rows: int  # passages in the generation
+    df: dict[str, int]  # stemmed term -> passages holding it (absent: none)
+    known: frozenset[str]  # of the words asked about, those the corpus itself writes
+
+
+@dataclass(frozen=True)
 class DocumentUpdate:
     """A document to (re)write whole: its chunks and their vectors, row for row."""
 
@@ -115,6 +125,11 @@ class Store(Protocol):
                          rrf_k: int, filters: SearchFilters | None = None) -> list[Candidate]:
         """top_k dense and top_k keyword candidates fused by reciprocal rank (kb.fusion's formula);
         no keyword list when lexical_weight is 0 or the query is empty."""
+        ...
+
+    def term_stats(self, stems: Sequence[str], words: Sequence[str] = ()) -> TermStats:
+        """Document frequencies of stemmed terms, and which of `words` (lower case, unstemmed,
+        alphabetic, four letters or more) the corpus contains."""
         ...
 
     def cached_vectors(self, content_hashes: Sequence[str]) -> dict[str, np.ndarray]:

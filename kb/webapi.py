@@ -64,6 +64,9 @@ class AskResponse(BaseModel):
     standalone_question: str
     citations: list[dict[str, Any]]
     dropped: list[str]
+    direct: dict[str, Any] | None = None  # the answering sentence, its phrase and its citation
+    points: list[dict[str, Any]] = []  # one per part of the question or per letter compared
+    confidence: float | None = None  # calibrated probability that the documents answer
 
 
 class HealthResponse(BaseModel):

@@ -92,6 +92,16 @@ def test_dutch_question_cites_and_opens_the_passage(browser, app_server: AppServ
     assert passage.locator(".kb-context").count() >= 1  # the text around it
 
 
+def test_the_direct_answer_marks_its_phrase(browser, app_server: AppServer):
+    page = _open(browser, app_server, "Vragen")
+    page.locator("#ask-input textarea").fill("wanneer was de grenslandconferentie in aken")  # typed as people type
+    page.locator("#ask-button").click()
+    page.wait_for_selector("#ask-output .kb-direct", timeout=60_000)
+    mark = page.locator("#ask-output .kb-direct mark.kb-span").first
+    assert "31 maart" in mark.inner_text()
+    assert "[1]" in page.locator("#ask-output .kb-direct").first.inner_text()
+
+
 def test_follow_up_question_in_the_chat(browser, app_server: AppServer):
     page = _open(browser, app_server, "Vragen")
     page.locator("#ask-input textarea").fill("Welke afspraken zijn er gemaakt met Noordrijn-Westfalen?")

@@ -56,3 +56,19 @@ def test_serve_load_bench_small(model_index: Path):
                  "--seconds", "4")
     for label in ("capacity", "of capacity", "ordinary failed 0", "not refused 0"):
         assert label in out, out
+
+
+def test_answer_benches_small(model_index: Path, tmp_path: Path):
+    """Answer latency, the calibration of sentence weights and abstention on held-out folds, and the
+    cross-lingual comparison, on the shipped letters' dev set and the vendored FAQ pages."""
+    out = _bench("bench/ask_latency.py", "--index", str(model_index), "--n", "6")
+    assert re.search(r"kb ask \(extractive\) n=6 p50=\d+ ms p95=\d+ ms", out), out
+    feats = tmp_path / "feats.jsonl"
+    faq = ROOT / "tests/data/faq/questions.jsonl"
+    _bench("bench/calibrate.py", "collect", "--out", str(feats), "--set", f"letters=eval/dev_questions.jsonl@{model_index}",
+           "--set", f"faq_on_letters={faq}@{model_index}:no")
+    out = _bench("bench/calibrate.py", "fit", str(feats), "--folds", "2")
+    assert "held-out balanced accuracy" in out and "CALIBRATION = Calibration(" in out, out
+    out = _bench("bench/crosslingual.py", "--set", f"letters=eval/dev_questions.jsonl@{model_index}",
+                 "--sources", "none,both", "--weights", "0,0.5", "--folds", "2")
+    assert "held-out both" in out and "letters/de" in out, out

@@ -211,8 +211,12 @@ def test_time_refs_in_three_languages():
 def test_glossary_both_ways():
     assert "Aken" in dutch_terms("Was plant Aachen?", "de")[0]
     assert any("Luik" in t for t in dutch_terms("Liège and Aachen", "en"))
-    assert localize("samenwerking met Aken en Nedersaksen", "de") == "samenwerking met Aachen en Niedersachsen"
-    assert localize("Grensinfopunt Luik", "en").startswith("cross-border information point Liège")
+    assert localize("samenwerking met Aken en Nedersaksen", "de") == (
+        "samenwerking met Aken [Aachen] en Nedersaksen [Niedersachsen]")
+    assert localize("Grensinfopunt Luik, Grensinfopunt Aken", "en").startswith(
+        "Grensinfopunt [cross-border information point] Luik [Liège], Grensinfopunt Aken [Aachen]")
+    assert localize("samenwerking met Wallonië", "fr") == "samenwerking met Wallonië [Wallonie]"
+    assert dutch_terms("Quelles aides à Liège et Aix-la-Chapelle ?", "fr") == ["Aken", "Luik"]
 
 
 def _passes(doc, f) -> bool:  # type: ignore[no-untyped-def]

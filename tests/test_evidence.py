@@ -1,0 +1,81 @@
+"""Answer kinds and answering phrases on real sentences: the shipped letters (corpus/) and the
+Rijksoverheid FAQ pages (CC0, vac-10f3ac4f, vac-161f3cbc, vac-24c62a10)."""
+
+from __future__ import annotations
+
+import pytest
+
+from kb.evidence import AMOUNT, BODY, DATE, LIST, PLACE, asked_kind, best_span
+from kb.reader import render_phrase
+from kb.relevance import question_parts
+
+LETTER_BUDGET = ("In de vier programma's is in totaal aan projecten tot en met 2017 voor circa €450 miljoen "
+                 "aan EU-budget gecommitteerd.")
+LETTER_DATE = ("In haar brief van 23 januari 2018 heeft de staatssecretaris van Sociale Zaken en Werkgelegenheid "
+               "aan uw Kamer de rapportage aangeboden.")
+LETTER_BODIES = ("Het gaat hierbij onder meer om het gezamenlijk opereren van UWV, gemeenten, de Duitse Agentur "
+                 "für Arbeit en de Vlaamse Dienst voor Arbeidsbemiddeling en Beroepsopleiding.")
+FAQ_VALID = "Het paspoort en de identiteitskaart voor personen jonger dan 18 jaar zijn 5 jaar geldig."
+FAQ_REPLY = "Als u een brief naar een overheidsorganisatie stuurt, krijgt u binnen 2 tot 3 weken een reactie."
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("hoeveel geld ging er naar de programma's", AMOUNT),
+    ("Wie viel Geld stand zur Verfügung?", AMOUNT),
+    ("How long is a passport valid for a child?", AMOUNT),
+    ("Combien coûte un passeport ?", AMOUNT),
+    ("Wanneer stuurde de staatssecretaris de rapportage?", DATE),
+    ("Seit wann gibt es die Grensinfopunten?", DATE),
+    ("quand la lettre a-t-elle été envoyée", DATE),
+    ("Wie voert de arbeidsbemiddeling uit?", BODY),
+    ("Who runs the border information points?", BODY),
+    ("Waar kan ik mijn paspoort aanvragen?", PLACE),
+    ("Waar vroegen de gemeenten aandacht voor?", None),  # waar … voor: what for
+    ("Où puis-je demander un passeport ?", PLACE),
+    ("Welke maatregelen neemt het kabinet?", LIST),
+    ("Waarom is samenwerking nodig?", None),
+])
+def test_the_kind_of_answer_asked(question: str, kind: str | None):
+    assert asked_kind(question) == kind
+
+
+def test_amount_phrases_in_real_sentences():
+    span = best_span(LETTER_BUDGET, AMOUNT, {"budget", "programma"})
+    assert span is not None and span.text(LETTER_BUDGET).startswith("circa €450 miljoen")
+    span = best_span(FAQ_VALID, AMOUNT, {"lang", "paspoort", "geldig"})
+    assert span is not None and span.text(FAQ_VALID).startswith("5 jaar")
+    span = best_span(FAQ_REPLY, AMOUNT, {"reactie", "brief"})
+    assert span is not None and "2 tot 3 weken" in FAQ_REPLY[span.start - 6 : span.end + 10]
+
+
+def test_a_year_is_not_an_amount_and_a_date_is_found():
+    assert all(not LETTER_BUDGET[s.start:s.end].startswith("2017")
+               for s in [best_span(LETTER_BUDGET, AMOUNT, set())] if s)
+    span = best_span(LETTER_DATE, DATE, {"staatssecretaris", "rapportage"})
+    assert span is not None and span.text(LETTER_DATE) == "23 januari 2018"
+
+
+def test_body_phrase_is_a_name_not_a_question_word():
+    span = best_span(LETTER_BODIES, BODY, {"arbeidsbemiddeling", "uitvoeren"})
+    assert span is not None
+    # the names of bodies, whole; the one that repeats the question's own word is not the answer
+    assert span.text(LETTER_BODIES) in {"UWV", "Duitse Agentur für Arbeit"}
+
+
+def test_no_phrase_of_a_kind_the_sentence_lacks():
+    assert best_span(LETTER_BODIES, DATE, set()) is None
+
+
+def test_phrases_in_the_readers_format():
+    assert render_phrase("23 januari 2018", DATE, "de") == "23. Januar 2018"
+    assert render_phrase("23 januari 2018", DATE, "en") == "23 January 2018"
+    assert render_phrase("23 januari 2018", DATE, "fr") == "23 janvier 2018"
+    assert render_phrase("€ 1,5 miljoen", AMOUNT, "en") == "€ 1.5 million"
+    assert render_phrase("€ 1,5 miljoen", AMOUNT, "de") == "€ 1,5 Millionen"
+    assert render_phrase("€ 1,5 miljoen", AMOUNT, "nl") == "€ 1,5 miljoen"
+
+
+def test_two_part_questions_split_at_a_second_question_word():
+    assert question_parts("Wat vroeg de werkgroep, en wat deed het kabinet ermee?") == [
+        "Wat vroeg de werkgroep", "wat deed het kabinet ermee"]
+    assert question_parts("Wat doen Nederland en Duitsland samen?") == ["Wat doen Nederland en Duitsland samen?"]
