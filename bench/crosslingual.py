@@ -2,7 +2,7 @@
 weight chosen on held-out folds.
 
     python bench/crosslingual.py --set faq=../shared/eval/faq/questions_de_en.jsonl@faq-index \
-        --set letters=eval/dev_questions.jsonl@index [--set fr=tests/data/faq_fr.jsonl@faq-index] \
+        --set letters=eval/dev_questions.jsonl@index [--set fr=tests/data/faq/questions_fr.jsonl@faq-index] \
         [--weights 0,0.5,1,1.5,2] [--folds 5]
 
 An item is found when a hit's source file is its `doc`, or (letters) when a hit covers one of its
