@@ -174,7 +174,8 @@ def test_migrate_copies_the_real_index_without_embedding_and_searches_alike(post
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)
     assert out["documents"] == 5 and out["chunks"] > 50 and out["seconds"] < 30
-    pg_env = cli_env(KB_DATABASE_URL=postgres.url, KB_DATABASE_SCHEMA="migrated")
+    # the word space that translates foreign queries is a file in KB_INDEX_DIR for both stores
+    pg_env = cli_env(KB_DATABASE_URL=postgres.url, KB_DATABASE_SCHEMA="migrated", KB_INDEX_DIR=str(model_index))
     for q in ("Wanneer is de grenslandagenda met Noordrijn-Westfalen vastgesteld?",
               "Welche Rolle spielen die GrenzInfoPunkte?"):
         a = json.loads(kb_cli("search", q, "--index", str(model_index), "--json").stdout)["hits"]
