@@ -57,6 +57,3 @@ def answer_probability(features: Mapping[str, float], calibration: Calibration =
                                     zip(calibration.coef, row, calibration.mean, calibration.scale, strict=True))
     return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
-
-def should_answer(features: Mapping[str, float], calibration: Calibration = CALIBRATION) -> bool:
-    return answer_probability(features, calibration) >= calibration.threshold

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from kb.abstention import answer_probability, should_answer
+from kb.abstention import CALIBRATION, answer_probability
 from kb.dates import format_date
 from kb.glossary import localize
 from kb.lexical import analyze
@@ -18,10 +18,9 @@ from kb.sentences import whole_sentences
 
 __all__ = ["NOT_FOUND", "Answer", "Citation", "Direct", "answer_question", "best_quote"]
 SUPPORT = 2  # supporting quotes after the direct answer
-# A quote is its sentence and the ones after it that complete the point (a reason, a list, a
-# date), within a readable length; the direct answer's own quote is shorter.
+# A quote, the direct answer's too, is its sentence and the ones after it that complete the point
+# (a reason, a list, a date), within a readable length.
 QUOTE_SENTENCES, QUOTE_WORDS = 3, 110
-DIRECT_SENTENCES, DIRECT_WORDS = 3, 110
 
 
 @dataclass(frozen=True)
@@ -78,8 +77,9 @@ def answer_question(searcher: Searcher, question: str, top_k: int = 8) -> Answer
     if not hits:
         return Answer(False, NOT_FOUND[lang], (), lang, question=question, confidence=0.0)
     evidence = gather(searcher, question, qa, hits)
-    confidence = round(answer_probability(evidence.features), 3)
-    if not should_answer(evidence.features):
+    probability = answer_probability(evidence.features)
+    confidence = round(probability, 3)
+    if probability < CALIBRATION.threshold:
         return Answer(False, NOT_FOUND[lang], (), lang, question=question, confidence=confidence)
     points = _points(searcher, question, evidence, len(qa.time_refs) >= 2)
     support = _support(evidence, points)
@@ -126,7 +126,7 @@ def _compose(points: list[Sentence], support: list[Sentence], ev: Evidence, lang
     directs: list[Direct] = []
     lines = [INTRO[lang]]
     for s in points:
-        quote = _window(s, DIRECT_SENTENCES, DIRECT_WORDS)
+        quote = _window(s)
         citations.append(_cite(s, quote))
         span = s.span.text(s.text) if s.span else ""
         rendered = render_phrase(span, ev.kind, lang) if span else ""
@@ -136,7 +136,7 @@ def _compose(points: list[Sentence], support: list[Sentence], ev: Evidence, lang
     if support:
         lines.append(MORE[lang])
     for s in support:
-        quote = _window(s, QUOTE_SENTENCES, QUOTE_WORDS)
+        quote = _window(s)
         citations.append(_cite(s, quote))
         lines.append(f"- «{localize(quote, lang)}» [{len(citations)}] {_where(citations[-1], lang)}")
     return Answer(True, "\n".join(lines), tuple(citations), lang, question=question, points=tuple(directs),
@@ -153,7 +153,7 @@ def _where(c: Citation, lang: str) -> str:
     return f"({c.title}, {format_date(c.date, lang)}{page})"
 
 
-def _window(s: Sentence, n: int, max_words: int) -> str:
+def _window(s: Sentence, n: int = QUOTE_SENTENCES, max_words: int = QUOTE_WORDS) -> str:
     """The sentence and up to n-1 following ones of its passage, within max_words."""
     sentences = [x.strip() for x in whole_sentences(s.hit.chunk.text) if x.strip()]
     try:

@@ -68,16 +68,11 @@ def gather(searcher: Searcher, question: str, qa: QueryAnalysis, hits: Sequence[
     kind = asked_kind(question)
     terms = _question_terms(qa.lexical_query)
     idf, missing = _idf(searcher, terms)
-    qvec = searcher.embedder.embed_query(question)
+    qvec = searcher.query_vector(question)
     pool = _shortlist([(h, i, s) for h in hits[:PASSAGES] for i, s in enumerate(_sentences(h.chunk.text))],
                       terms, idf)
     vectors = _embed(searcher, [s for _, _, s in pool], len(qvec))
-    qwords = set(words(question))
-    scored = []
-    for (h, i, s), v in zip(pool, vectors, strict=True):
-        span = best_span(s, kind, qwords) if kind else None
-        sent = Sentence(h, i, s, float(np.dot(qvec, v)), _coverage(terms, idf, s), span)
-        scored.append(_with_score(sent, weights))
+    scored = _scored(pool, vectors, question, qvec, kind, terms, idf, weights)
     order = sorted(range(len(scored)), key=lambda n: -scored[n].score)
     ranked = [scored[n] for n in order]
     features = _features(searcher, qa, qvec, hits, ranked, terms, idf, missing, kind)
@@ -87,17 +82,21 @@ def gather(searcher: Searcher, question: str, qa: QueryAnalysis, hits: Sequence[
 def part_scores(searcher: Searcher, evidence: Evidence, part: str, weights: SentenceWeights = WEIGHTS) -> list[float]:
     """How well each of the evidence's sentences answers one part of the question (no new
     sentence embeddings: the part is compared with the vectors already computed)."""
-    qa = searcher.analyze(part)
-    terms = _question_terms(qa.lexical_query)
+    terms = _question_terms(searcher.analyze(part).lexical_query)
     idf, _ = _idf(searcher, terms)
-    qvec = searcher.embedder.embed_query(part)
-    kind = asked_kind(part)
-    qwords = set(words(part))
+    pool = [(s.hit, s.index, s.text) for s in evidence.sentences]
+    scored = _scored(pool, evidence.vectors, part, searcher.query_vector(part), asked_kind(part), terms, idf, weights)
+    return [s.score for s in scored]
+
+
+def _scored(pool: Sequence[tuple[Hit, int, str]], vectors: np.ndarray, question: str, qvec: np.ndarray,
+            kind: str | None, terms: list[str], idf: dict[str, float], weights: SentenceWeights) -> list[Sentence]:
+    """Each sentence scored against a question: meaning, words, and the phrase of the kind asked."""
+    qwords = set(words(question))
     out = []
-    for s, v in zip(evidence.sentences, evidence.vectors, strict=True):
-        span = best_span(s.text, kind, qwords) if kind else None
-        out.append(_with_score(Sentence(s.hit, s.index, s.text, float(np.dot(qvec, v)),
-                                        _coverage(terms, idf, s.text), span), weights).score)
+    for (h, i, s), v in zip(pool, vectors, strict=True):
+        span = best_span(s, kind, qwords) if kind else None
+        out.append(_with_score(Sentence(h, i, s, float(np.dot(qvec, v)), _coverage(terms, idf, s), span), weights))
     return out
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 
@@ -72,6 +73,10 @@ class Searcher:
         self.foreign_lexical = foreign_lexical
         self.rrf_k = rrf_k
         self.translator = translator
+        # An answer analyses and embeds its question for the search and again for its sentences;
+        # these keep the first result (the pinned views share them; analysis is per generation).
+        self._analyses: dict[tuple[str, str], QueryAnalysis] = {}
+        self._vectors: dict[str, np.ndarray] = {}
 
     def pinned(self) -> Searcher:
         """This searcher on a snapshot of the store: one generation for a whole request."""
@@ -98,7 +103,7 @@ class Searcher:
             return []
         filters = filters or SearchFilters()
         qa = self.analyze(query)
-        vector = self.embedder.embed_query(query)
+        vector = self.query_vector(query)
         docs = {d.doc_id: d for d in self.store.documents()}
         base = self._fused(vector, qa, filters)
         groups = self._time_groups(qa, docs, self.store.doc_table(), base)
@@ -112,9 +117,25 @@ class Searcher:
         fused = reciprocal_rank_fusion(rankings, k=self.rrf_k, weights=weights)[:top_k]
         return self._hits(fused, docs)
 
+    def query_vector(self, query: str) -> np.ndarray:
+        """The query's embedding, computed once for the searches and answers that ask it."""
+        vector = self._vectors.get(query)
+        if vector is None:
+            vector = self.embedder.embed_query(query)
+            _remember(self._vectors, query, vector)
+        return vector
+
     def analyze(self, query: str) -> QueryAnalysis:
         """The query's language, times and keyword query, its misspelt words joined by the corpus
-        words they were meant to be (kb.spelling)."""
+        words they were meant to be (kb.spelling); computed once per generation."""
+        key = (self.generation, query)
+        qa = self._analyses.get(key)
+        if qa is None:
+            qa = self._analyze(query)
+            _remember(self._analyses, key, qa)
+        return qa
+
+    def _analyze(self, query: str) -> QueryAnalysis:
         qa = analyze_query(query, self.foreign_lexical)
         if qa.language != "nl" and self.translator is not None:
             # the corpus's own words for the query's, and the names the glossary knows; the list
@@ -156,6 +177,16 @@ class Searcher:
             if chunk is not None and chunk.doc_id in docs:
                 hits.append(Hit(len(hits) + 1, score, chunk, docs[chunk.doc_id]))
         return hits
+
+
+_MEMO_ENTRIES = 256
+
+
+def _remember(memo: dict[Any, Any], key: Any, value: Any) -> None:
+    """Keep a result, bounded: a full memo starts over (its entries are cheap to recompute)."""
+    if len(memo) >= _MEMO_ENTRIES:
+        memo.clear()
+    memo[key] = value
 
 
 def check_model(index_model: str, embedder_model: str) -> None:

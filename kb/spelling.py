@@ -49,15 +49,17 @@ def corrections(ws: Sequence[str], store: Store) -> dict[str, str]:
     asked = [w for w in dict.fromkeys(ws) if len(w) >= MIN_LETTERS and w.isalpha() and w not in lexicon]
     if not asked:
         return {}
-    unknown = [w for w in asked if w not in store.term_stats((), asked).known][:MAX_WORDS]
+    in_corpus = store.term_stats((), asked).known
+    unknown = [w for w in asked if w not in in_corpus][:MAX_WORDS]
     if not unknown:
         return {}
     near = {w: sorted(neighbours(w)) for w in unknown}
     candidates = sorted({n for ns in near.values() for n in ns if len(n) >= 4})
-    stats = store.term_stats(stem_words(candidates), candidates)
+    stem_of = dict(zip(candidates, stem_words(candidates), strict=True))
+    stats = store.term_stats(list(stem_of.values()), candidates)
     out: dict[str, str] = {}
     for w, ns in near.items():
         found = [n for n in ns if n in stats.known]
         if found:
-            out[w] = max(found, key=lambda n: (stats.df.get(stem_words([n])[0], 0), n))
+            out[w] = max(found, key=lambda n: (stats.df.get(stem_of[n], 0), n))
     return out
