@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -73,15 +72,17 @@ class Searcher:
         self.foreign_lexical = foreign_lexical
         self.rrf_k = rrf_k
         self.translator = translator
-        # An answer analyses and embeds its question for the search and again for its sentences;
-        # these keep the first result (the pinned views share them; analysis is per generation).
-        self._analyses: dict[tuple[str, str], QueryAnalysis] = {}
-        self._vectors: dict[str, np.ndarray] = {}
+        # Within one request (a pinned view and the views pinned from it) a question is analysed
+        # and embedded once: an answer asks for both in its search and again for its sentences.
+        # Not across requests: each is measured and served as asked.
+        self._memo: _Memo | None = None
 
     def pinned(self) -> Searcher:
         """This searcher on a snapshot of the store: one generation for a whole request."""
         view = copy.copy(self)
         view.store = self.store.snapshot()
+        if self._memo is None:
+            view._memo = _Memo()
         return view
 
     @property
@@ -119,20 +120,21 @@ class Searcher:
 
     def query_vector(self, query: str) -> np.ndarray:
         """The query's embedding, computed once for the searches and answers that ask it."""
-        vector = self._vectors.get(query)
+        if self._memo is None:
+            return self.embedder.embed_query(query)
+        vector = self._memo.vectors.get(query)
         if vector is None:
-            vector = self.embedder.embed_query(query)
-            _remember(self._vectors, query, vector)
+            vector = self._memo.vectors[query] = self.embedder.embed_query(query)
         return vector
 
     def analyze(self, query: str) -> QueryAnalysis:
         """The query's language, times and keyword query, its misspelt words joined by the corpus
-        words they were meant to be (kb.spelling); computed once per generation."""
-        key = (self.generation, query)
-        qa = self._analyses.get(key)
+        words they were meant to be (kb.spelling); computed once per request."""
+        if self._memo is None:
+            return self._analyze(query)
+        qa = self._memo.analyses.get(query)
         if qa is None:
-            qa = self._analyze(query)
-            _remember(self._analyses, key, qa)
+            qa = self._memo.analyses[query] = self._analyze(query)
         return qa
 
     def _analyze(self, query: str) -> QueryAnalysis:
@@ -179,14 +181,12 @@ class Searcher:
         return hits
 
 
-_MEMO_ENTRIES = 256
+@dataclass
+class _Memo:
+    """One request's query analyses and embeddings (a request asks a handful of questions)."""
 
-
-def _remember(memo: dict[Any, Any], key: Any, value: Any) -> None:
-    """Keep a result, bounded: a full memo starts over (its entries are cheap to recompute)."""
-    if len(memo) >= _MEMO_ENTRIES:
-        memo.clear()
-    memo[key] = value
+    analyses: dict[str, QueryAnalysis] = field(default_factory=dict)
+    vectors: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 def check_model(index_model: str, embedder_model: str) -> None:
