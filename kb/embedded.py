@@ -241,9 +241,16 @@ class EmbeddedStore:
                 fcntl.flock(fh, fcntl.LOCK_UN)
 
     def _remove_stale_temporaries(self) -> None:
-        # Only the lock holder builds, so any temporary directory left now is from a killed build.
+        # Only the lock holder builds, so any temporary directory left now is from a killed build,
+        # and generations beyond the kept ones are from a build killed while removing them.
         for p in self.dir.glob(".tmp-*"):
             shutil.rmtree(p, ignore_errors=True)
+        self._prune_generations()
+
+    def _prune_generations(self) -> None:
+        gens = sorted(p for p in self.dir.glob("gen-*") if p.is_dir())
+        for old in gens[:-_KEEP_GENERATIONS]:
+            shutil.rmtree(old, ignore_errors=True)
 
     def write(self, changes: Changeset, manifest: Manifest, report: BuildReport) -> Manifest:
         prev = self._gen
@@ -270,6 +277,4 @@ class EmbeddedStore:
         fsync_path(tmp)
         os.replace(tmp, self.dir / "CURRENT")
         fsync_path(self.dir)
-        gens = sorted(p for p in self.dir.glob("gen-*") if p.is_dir())
-        for old in gens[:-_KEEP_GENERATIONS]:
-            shutil.rmtree(old, ignore_errors=True)
+        self._prune_generations()
