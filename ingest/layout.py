@@ -28,6 +28,7 @@ _MASTHEAD = re.compile(r"^\s*(logo\b|(tweede|eerste) kamer der staten-generaal|s
 @dataclass(frozen=True)
 class Hints:
     layout_title: str = ""
+    subject: str = ""  # the value beside a 'Betreft'/'Inzake' label in a letterhead's label column
     info_title: str = ""
     info_date: str = ""  # the PDF's creation date, ISO
     html_title: str = ""  # <title>, DCTERMS.title or og:title
@@ -56,11 +57,24 @@ def _pdf_hints(path: Path) -> Hints:
         title = " ".join((info.get("Title") or "").split())
         created = re.match(r"D:(\d{4})(\d{2})(\d{2})", info.get("CreationDate") or "")
         following = doc[1].get_textpage().get_text_range() if len(doc) > 1 else ""
-        layout = first_page_title(doc[0], following) if len(doc) else ""
+        first = doc[0].get_textpage().get_text_range() if len(doc) else ""
+        lines = _lines(doc[0]) if len(doc) and not _is_ocr_layer(doc[0]) else []
     finally:
         doc.close()
-    return Hints(layout_title=layout, info_title="" if is_template_title(title, path) else title,
-                 info_date="-".join(created.groups()) if created else "")
+    stale = is_template_title(title, path) or not is_printed(title, first + following)
+    return Hints(layout_title=first_page_title(lines, following), subject=labelled_subject(lines),
+                 info_title="" if stale else title, info_date="-".join(created.groups()) if created else "")
+
+
+def is_printed(title: str, text: str) -> bool:
+    """Whether most of a PDF information title's words are printed on its first pages. Files made
+    from a template or an earlier document keep that one's title ('Toelichting invullen …');
+    a scan without a text layer cannot tell, and keeps it."""
+    words = {w for w in re.findall(r"[^\W\d_]{3,}", title.lower())}
+    if not words or not text.strip():
+        return True
+    printed = set(re.findall(r"[^\W\d_]{3,}", text.lower()))
+    return len(words & printed) >= 0.75 * len(words)
 
 
 def is_template_title(title: str, path: Path | None = None) -> bool:
@@ -77,6 +91,8 @@ class _Line:
     size: float
     top: float
     bottom: float
+    left: float = 0.0
+    right: float = 0.0
 
 
 def _lines(page: object) -> list[_Line]:
@@ -89,12 +105,12 @@ def _lines(page: object) -> list[_Line]:
         cur: list[str] = []
         sizes: list[float] = []
         rect = raw.FS_RECTF()
-        top = bottom = 0.0
+        top = bottom = left = right = 0.0
         for i in range(n):
             ch = chr(raw.FPDFText_GetUnicode(tp, i))
             if ch in "\r\n\x02":
                 if cur:
-                    lines.append(_Line("".join(cur).strip(), statistics.median(sizes or [0]), top, bottom))
+                    lines.append(_Line("".join(cur).strip(), statistics.median(sizes or [0]), top, bottom, left, right))
                 cur, sizes = [], []
                 continue
             if ch.strip():
@@ -102,58 +118,103 @@ def _lines(page: object) -> list[_Line]:
                 # drawn (the font size PDFium reports is often 1, scaled by the text matrix)
                 raw.FPDFText_GetLooseCharBox(tp, i, rect)
                 if not sizes:
-                    top, bottom = rect.top, rect.bottom
+                    top, bottom, left = rect.top, rect.bottom, rect.left
                 sizes.append(rect.top - rect.bottom)
-                top, bottom = max(top, rect.top), min(bottom, rect.bottom)
+                top, bottom, right = max(top, rect.top), min(bottom, rect.bottom), rect.right
             cur.append(ch)
         if cur:
-            lines.append(_Line("".join(cur).strip(), statistics.median(sizes or [0]), top, bottom))
+            lines.append(_Line("".join(cur).strip(), statistics.median(sizes or [0]), top, bottom, left, right))
     finally:
         tp.close()
     return [ln for ln in lines if ln.text]
 
 
-def first_page_title(page: object, next_page_text: str = "") -> str:
-    """The largest text on page 1, its lines joined; '' when no line stands out from the body
-    text (a letter, a form), when what stands out is page furniture (a publisher's masthead, a
-    running header that page 2 repeats), or when the text is an invisible OCR layer."""
-    lines = _lines(page)
-    if not lines or _is_ocr_layer(page):
+def first_page_title(lines: list[_Line], next_page_text: str = "") -> str:
+    """The largest text on page 1 (its lines, from `page_lines`), joined; '' when no line stands
+    out from the body text (a letter, a form), when what stands out is page furniture (a
+    publisher's masthead, a running header that page 2 repeats), or when there are no lines (an
+    invisible OCR layer's sizes say nothing)."""
+    if not lines:
         return ""
     repeated = {ln.strip() for ln in next_page_text.splitlines() if ln.strip()}
     blocks = [b for b in _blocks(lines) if _is_title_text(_join(ln.text for ln in b))
               and not all(ln.text in repeated for ln in b)]
     if not blocks:
         return ""
-    at = max(range(len(blocks)), key=lambda i: blocks[i][0].size)
-    best = blocks[at]
-    if best[0].size < _body_size(lines) * 1.15:
+    at = _title_block(blocks)
+    best, body = blocks[at], _body_size(lines)
+    if best[0].size < body * 1.15:
         return ""
-    title = [*best, *_subtitle(best, blocks[at + 1] if at + 1 < len(blocks) else [])]
+    title = [*best, *_subtitle(best, blocks[at + 1] if at + 1 < len(blocks) else [], body)]
     return _join(ln.text for ln in title)[:300]
 
 
-def _subtitle(title: list[_Line], below: list[_Line]) -> list[_Line]:
-    """The block right under a title, set smaller but still above body text and at most three
-    lines, is its subtitle ('Controleprotocol' / 'behorend bij …'); a date there is not."""
+def _title_block(blocks: list[list[_Line]]) -> int:
+    """The block set in the largest type; among blocks set about as large (an infographic's
+    captions), the one that says most."""
+    largest = max(b[0].size for b in blocks)
+    large = [i for i, b in enumerate(blocks) if b[0].size >= 0.9 * largest]
+    return max(large, key=lambda i: len(_join(ln.text for ln in blocks[i])))
+
+
+def _subtitle(title: list[_Line], below: list[_Line], body: float) -> list[_Line]:
+    """The block right under a title, set smaller but still larger than body text and at most
+    three lines, is its subtitle ('Controleprotocol' / 'behorend bij …'); a date there is not."""
     size = title[0].size
-    if not below or len(below) > 3 or not 0.6 * size <= below[0].size < 0.85 * size:
+    if not below or len(below) > 3 or not 1.05 * body <= below[0].size < 0.85 * size:
         return []
     if title[-1].bottom - below[0].top > 1.5 * size or re.fullmatch(r"[\d\s./-]+|.*\b(19|20)\d{2}", below[0].text):
         return []
     return below
 
 
+_SUBJECT_LABEL = re.compile(r"(betreft|onderwerp|inzake|subject|titel)\s*:?", re.I)
+
+
+def labelled_subject(lines: list[_Line]) -> str:
+    """A letterhead or memo set as a form: labels in one column ('datum', 'inzake', 'zaaknr'),
+    values beside them. The subject is the value level with the subject label and its lines
+    below, up to the line level with the next label. Text order cannot tell this: PDFs often
+    give the label column after the values."""
+    label = next((ln for ln in lines if _SUBJECT_LABEL.fullmatch(ln.text)), None)
+    if label is None:
+        return ""
+    level = [ln for ln in lines if ln is not label and ln.left > label.right and _level(ln, label)]
+    if not level:
+        return ""
+    value = [min(level, key=lambda ln: ln.left)]
+    labels = [ln for ln in lines if ln.right < value[0].left]
+    for ln in sorted(lines, key=lambda x: -x.top):
+        last = value[-1]
+        if (ln.top < last.top and abs(ln.left - value[0].left) <= 2 and last.bottom - ln.top <= 0.8 * last.size
+                and not any(_level(ln, lab) for lab in labels)):
+            value.append(ln)
+    return _join(ln.text for ln in value)[:300]
+
+
+def _level(a: _Line, b: _Line) -> bool:
+    """Two lines on one baseline band: their vertical spans overlap by most of the smaller."""
+    overlap = min(a.top, b.top) - max(a.bottom, b.bottom)
+    return overlap >= 0.5 * min(a.top - a.bottom, b.top - b.bottom)
+
+
 def _blocks(lines: list[_Line]) -> list[list[_Line]]:
-    """Lines top to bottom, grouped while they keep one type size and stand close together."""
+    """Lines top to bottom, grouped while they keep one type size, stand close together and
+    share a column: an infographic's or a cover's columns interleave in text order."""
     blocks: list[list[_Line]] = []
     for ln in sorted(lines, key=lambda x: -x.top):
-        last = blocks[-1][-1] if blocks else None
-        if last and abs(ln.size - last.size) <= 0.15 * last.size and last.bottom - ln.top <= 2.2 * last.size:
-            blocks[-1].append(ln)
-        else:
+        home = next((b for b in reversed(blocks[-8:]) if _continues(b[-1], ln)), None)
+        if home is None:
             blocks.append([ln])
+        else:
+            home.append(ln)
     return blocks
+
+
+def _continues(last: _Line, ln: _Line) -> bool:
+    same_size = abs(ln.size - last.size) <= 0.15 * last.size
+    column = ln.left < last.right and last.left < ln.right
+    return same_size and column and ln.top <= last.top and last.bottom - ln.top <= 2.2 * last.size
 
 
 def _body_size(lines: list[_Line]) -> float:

@@ -89,10 +89,10 @@ def metadata_from_meta(hints: Hints) -> tuple[str, dict[str, str]]:
 
 
 def metadata_from_hints(hints: Hints, first_page: str) -> list[tuple[str, dict[str, str]]]:
-    """The layers after the printed text, in order of trust: the title block found by layout,
-    an HTML page's title or first <h1>, the PDF's document information (its creation date only
+    """The layers after the printed text, in order of trust: the subject beside a letterhead's
+    label and the title block found by layout, an HTML page's title or first <h1>, the PDF's document information (its creation date only
     as a last resort), and the first line that reads as a heading (or the first sentence)."""
-    return [("layout", {"title": hints.layout_title}),
+    return [("layout", {"title": hints.subject or hints.layout_title}),
             ("html", {"title": hints.html_title or hints.html_h1}),
             ("pdfinfo", {"title": hints.info_title, "date": hints.info_date}),
             ("firstline", {"title": first_heading(first_page)})]

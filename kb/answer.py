@@ -12,6 +12,7 @@ from kb.dates import format_date
 from kb.glossary import localize
 from kb.lexical import analyze
 from kb.reader import DIRECT, INTRO, MORE, NOT_FOUND, PAGE, language_of, render_phrase
+from kb.records import Hit
 from kb.relevance import Evidence, Sentence, gather, part_scores, question_parts
 from kb.search import Searcher
 from kb.sentences import whole_sentences
@@ -33,6 +34,15 @@ class Citation:
     quote: str
     chunk_id: str
     text: str = ""  # the whole cited passage, for the reader who wants the context
+    doc_type: str = "other"
+    kamerstuk: str | None = None  # 'dossier, nr. number'
+    organisation: str | None = None
+
+    @classmethod
+    def of(cls, hit: Hit, quote: str) -> Citation:
+        d, c = hit.document, hit.chunk
+        return cls(d.doc_id, d.title, d.source, c.page, d.date, quote, c.chunk_id, c.text, d.doc_type,
+                   d.kamerstuk, d.organisation)
 
 
 @dataclass(frozen=True)
@@ -127,7 +137,7 @@ def _compose(points: list[Sentence], support: list[Sentence], ev: Evidence, lang
     lines = [INTRO[lang]]
     for s in points:
         quote = _window(s)
-        citations.append(_cite(s, quote))
+        citations.append(Citation.of(s.hit, quote))
         span = s.span.text(s.text) if s.span else ""
         rendered = render_phrase(span, ev.kind, lang) if span else ""
         directs.append(Direct(s.text, span, rendered, len(citations)))
@@ -137,15 +147,10 @@ def _compose(points: list[Sentence], support: list[Sentence], ev: Evidence, lang
         lines.append(MORE[lang])
     for s in support:
         quote = _window(s)
-        citations.append(_cite(s, quote))
+        citations.append(Citation.of(s.hit, quote))
         lines.append(f"- «{localize(quote, lang)}» [{len(citations)}] {_where(citations[-1], lang)}")
     return Answer(True, "\n".join(lines), tuple(citations), lang, question=question, points=tuple(directs),
                   confidence=confidence)
-
-
-def _cite(s: Sentence, quote: str) -> Citation:
-    d, c = s.hit.document, s.hit.chunk
-    return Citation(d.doc_id, d.title, d.source, c.page, d.date, quote, c.chunk_id, c.text)
 
 
 def _where(c: Citation, lang: str) -> str:

@@ -129,9 +129,7 @@ def _assemble(checked: Checked, hits: list[Hit], language: str) -> Answer:
     for n in order:
         h = hits[n - 1]
         terms = set().union(*(set(analyze(s)) for s, ns in checked.kept if n in ns))
-        citations.append(Citation(h.document.doc_id, h.document.title, h.document.source, h.chunk.page,
-                                  h.document.date, best_quote(h.chunk.text, terms), h.chunk.chunk_id,
-                                  h.chunk.text))
+        citations.append(Citation.of(h, best_quote(h.chunk.text, terms)))
     return Answer(True, " ".join(lines), tuple(citations), language, mode="generative",
                   dropped=checked.dropped)
 

@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from kb.answer import Answer, Direct
+from kb.answer import Answer, Citation, Direct
 from kb.dates import format_date_nl
 from kb.diploma import FIELD_LABELS, DiplomaAnswer
 from kb.lexical import words
@@ -84,11 +84,10 @@ def render_answer(ans: Answer, passages: dict[str, Passage]) -> str:
         body = f"<p class='kb-answer'>{e(first) if rest else e(ans.answer)}</p>"
     items = []
     for n, c in enumerate(ans.citations, 1):
-        page = f", pagina {c.page}" if c.page else ""
         passage = passages.get(c.chunk_id)
         inner = render_passage(passage, c.quote) if passage else f"<p>{e(c.text)}</p>"
-        items.append(f"<li><details class='kb-cite'><summary><q>{e(c.quote)}</q> <small>[{n}] {e(c.title)} "
-                     f"({e(format_date_nl(c.date))}{page})</small></summary>{inner}</details></li>")
+        items.append(f"<li><details class='kb-cite'><summary><q>{e(c.quote)}</q> {_source(n, c)}</summary>"
+                     f"{inner}</details></li>")
     flagged = ""
     if ans.dropped:
         flagged = (f"<p class='kb-flagged'>{len(ans.dropped)} gegenereerde zin(nen) weggelaten: "
@@ -103,10 +102,18 @@ def _direct(p: Direct, ans: Answer) -> str:
     if p.span and e(p.span) in sentence:
         sentence = sentence.replace(e(p.span), f"<mark class='kb-span'>{e(p.span)}</mark>", 1)
     own = f"<b class='kb-span-reader'>{e(p.rendered)}</b> — " if p.rendered and p.rendered != p.span else ""
-    c = ans.citations[p.citation - 1]
-    page = f", pagina {c.page}" if c.page else ""
-    return (f"<p class='kb-answer kb-direct'>{own}{sentence} <small>[{p.citation}] {e(c.title)} "
-            f"({e(format_date_nl(c.date))}{page})</small></p>")
+    return f"<p class='kb-answer kb-direct'>{own}{sentence} {_source(p.citation, ans.citations[p.citation - 1])}</p>"
+
+
+def _source(n: int, c: Citation) -> str:
+    """'[n] Title (kind, date, Kamerstuk …, page)': what a reader judges a quote by."""
+    kind = "" if c.doc_type == "other" or (c.doc_type == "kamerstuk" and c.kamerstuk) else c.doc_type
+    parts = [p for p in (TYPE_LABELS.get(kind, kind), format_date_nl(c.date)) if p]
+    if c.kamerstuk:
+        parts.append(f"Kamerstuk {c.kamerstuk}")
+    if c.page:
+        parts.append(f"pagina {c.page}")
+    return f"<small>[{n}] {e(c.title)} ({e(', '.join(parts))})</small>"
 
 
 def render_conversation(turns: Sequence[tuple[str, str]]) -> str:

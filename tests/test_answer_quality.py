@@ -60,6 +60,16 @@ def test_faq_pages_answered_with_their_lead_and_withheld_pages_declined(faq_sear
 
 
 @pytest.mark.model
+def test_every_citation_shows_kind_date_kamerstuk_and_page(letters: Searcher):
+    from kb.render import render_answer
+
+    ans = answer_question(letters, "Wat zei de brief van maart 2020 over de Benelux?")
+    html = render_answer(ans, {})
+    assert ans.answered and html.count("(Kamerbrief, 9 maart 2020, Kamerstuk 32 851, nr. ") >= 2  # point and list
+    assert re.search(r"\[1\] [^<(]+ \(Kamerbrief, 9 maart 2020, Kamerstuk 32 851, nr\. \d+\)", html)
+
+
+@pytest.mark.model
 def test_off_topic_questions_are_declined(letters: Searcher, faq_searcher: Searcher):
     declined = [not answer_question(s, q).answered for s in (letters, faq_searcher) for q in OFF_TOPIC[:3]]
     assert sum(declined) >= 5

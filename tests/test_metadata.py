@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import PDFS
 
-from ingest.layout import html_hints, is_template_title, read_hints
+from ingest.layout import html_hints, is_printed, is_template_title, read_hints
 from ingest.pipeline import prepare_file
 from ingest.printed import parse_any_date
 from ingest.sources import SourceFile
@@ -60,6 +60,45 @@ def test_a_report_cover_gives_its_title_by_layout():
     assert d.title.startswith("Programma van Eisen voor een digitale oplossing")
     assert d.metadata_sources["title"] == "layout" and d.date == "2020-05-19"
     assert _doc("dusi_Controleprotocol-FLO-B3-2023.pdf").date == "2024-01-11"  # 11-01-2024 on the cover
+
+
+def test_a_subtitle_set_above_body_text_joins_the_title():
+    d = _doc("dusi_Controleprotocol-FLO-B3-2023.pdf")
+    assert d.title.startswith("Controleprotocol behorend bij de overgangsregeling Functioneel Leeftijdsontslag")
+    assert not d.title.endswith("2024")  # the cover's date under it is not subtitle
+
+
+def test_a_memo_set_as_a_form_gives_the_value_beside_its_subject_label():
+    # labels ('datum', 'inzake', 'zaaknr') in one column, values beside them; text order gives
+    # the labels after the values, so only their positions pair them
+    d = _doc("advies_landsadvocaat_coronamelder.pdf")
+    assert d.title == "Juridische analyse - advies Autoriteit Persoonsgegeven inzake de DPIA van de CoronaMelder"
+    assert d.metadata_sources["title"] == "layout" and d.date == "2020-08-12"
+
+
+def test_a_title_in_one_column_of_an_infographic_is_read_whole():
+    hints = read_hints(PDFS / "dusi_Infographic-VIS-2023.pdf")
+    assert hints.layout_title.startswith("Subsidieregeling virtuele internationale samenwerkings")
+    assert "hoger onderwijs" in hints.layout_title
+
+
+def test_a_pdf_info_title_the_document_does_not_print_is_stale():
+    # the fiche's information title is its form template's; its printed heading wins
+    assert read_hints(PDFS / "plooi_bnc-fiche-5-mifid.pdf").info_title == ""
+    assert _doc("plooi_bnc-fiche-5-mifid.pdf").title.startswith("Fiche 5: Herziening verordening")
+    assert is_printed("Evaluatie Wet open overheid", "De evaluatie van de Wet open overheid laat zien …")
+    assert not is_printed("Aandachtspuntenlijst raadsvergadering 3 november 2008", "Besluitenlijst raadsvergadering 2015")
+    assert is_printed("Any title", "")  # a scan without text cannot tell
+
+
+def test_a_printed_pdf_info_title_outranks_the_first_line(tmp_path: Path):
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(PDFS / "plooi_Nummer1.pdf"))
+    writer.add_metadata({"/Title": "Testbestand nummer 1 voor PLOOI"})
+    writer.write(tmp_path / "plooi.pdf")
+    d = _doc("plooi.pdf", tmp_path)
+    assert (d.title, d.metadata_sources["title"]) == ("Testbestand nummer 1 voor PLOOI", "pdfinfo")
 
 
 def test_the_pdf_creation_date_is_the_last_resort_and_marked_so():

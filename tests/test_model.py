@@ -115,5 +115,6 @@ def test_ask_cites_and_declines(built_index: Path, tmp_path: Path):
     first = a["citations"][0]
     assert set(first) >= {"doc_id", "title", "source", "page", "date", "quote"}
     assert first["date"] == "2020-03-09" and "Benelux" in first["quote"]
+    assert first["doc_type"] == "kamerbrief" and first["kamerstuk"].startswith("32 851, nr. ")
     assert b["answered"] is False and "geen antwoord" in b["answer"]
     assert c["answer"].startswith("Laut den Dokumenten")
