@@ -113,7 +113,7 @@ def first_heading(text: str) -> str:
     sentence = re.split(r"(?<=[.?!])\s", " ".join(text[:600].split()), maxsplit=1)[0]
     if len(sentence) > 120:
         sentence = sentence[:120].rsplit(" ", 1)[0] + " …"
-    return sentence if len(sentence.split()) >= 3 else ""
+    return sentence if len(sentence.split()) >= 3 and len(re.findall(r"[^\W\d_]", sentence)) >= 6 else ""
 
 
 def document_kind(values: dict[str, str], sources: dict[str, str], raw_head: str) -> tuple[str, str]:

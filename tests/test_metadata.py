@@ -145,3 +145,21 @@ def test_a_page_without_heading_is_titled_by_its_first_sentence(tmp_path: Path):
                                          "gebruiken. Andere niet.</p></body></html>", encoding="utf-8")
     d = _doc("vac-1.html", tmp_path)
     assert d.title.startswith("Alle overheidsorganisaties mogen") and d.metadata_sources["title"] == "firstline"
+
+
+def test_kamerstuk_numbers_from_a_footer_and_from_an_identifier_in_the_file_name(tmp_path: Path):
+    (tmp_path / "motie.txt").write_text("De Kamer,\n\ngehoord de beraadslaging,\n\nverzoekt de regering te "
+                                        "rapporteren.\n\nTweede Kamer, vergaderjaar 2020–2021, 32 545, nr. 143\n",
+                                        encoding="utf-8")
+    d = _doc("motie.txt", tmp_path)
+    assert (d.dossier, d.number, d.metadata_sources["dossier"]) == ("32 545", "143", "text")
+    (tmp_path / "kst-36000-12.pdf").write_bytes((PDFS / "plooi_Nummer1.pdf").read_bytes())
+    d = _doc("kst-36000-12.pdf", tmp_path)
+    assert (d.dossier, d.number, d.metadata_sources["number"]) == ("36 000", "12", "filename")
+
+
+def test_the_file_name_is_the_last_resort_for_title_date_and_kind(tmp_path: Path):
+    (tmp_path / "2021-05-03_nota_overleg-grensarbeid.txt").write_text("12 34\n56 78\n", encoding="utf-8")
+    d = _doc("2021-05-03_nota_overleg-grensarbeid.txt", tmp_path)
+    assert (d.title, d.date, d.doc_type) == ("Overleg grensarbeid", "2021-05-03", "nota")
+    assert d.metadata_sources["title"] == d.metadata_sources["date"] == "filename"
