@@ -211,6 +211,19 @@ class Handlers:
         """
         return json.dumps([h.to_dict() for h in self.kb.search(query, int(top_k))], ensure_ascii=False)
 
+    def diploma(self, profession: str, route: str) -> str:
+        """Diploma recognition for a profession and a route between the Netherlands, Germany and
+        Belgium: the recognition guides in the index with their steps, competent authority,
+        documents, duration and costs (each with its page), and what other documents say.
+
+        Args:
+            profession: a profession key (fysiotherapeut, verzorgende-ig, leraar-vo, verpleegkundige, …) or its name in Dutch, German, English or French
+            route: NL→DE, NL→BE, DE→NL or BE→NL (NL-DE also works)
+        Returns:
+            JSON: profession, route, guides [{title, source, route, steps, authority, documents, duration, costs}], letters
+        """
+        return json.dumps(diploma_lookup(self.kb.current(), profession, route).to_dict(), ensure_ascii=False)
+
     def ask(self, question: str) -> str:
         """Answer a question from Dutch policy documents, with a citation (document, date, page, quote)
         for every claim; answered is false when the documents do not contain the answer.
@@ -246,6 +259,7 @@ def build_app(kbase: KnowledgeBase) -> Any:
         demo.load(h.on_documents, None, [table, report, doc, retire], **PRIVATE)
         gr.api(h.search, api_name="search")
         gr.api(h.ask, api_name="ask")
+        gr.api(h.diploma, api_name="diploma")
     return demo
 
 

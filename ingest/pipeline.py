@@ -15,7 +15,7 @@ import numpy as np
 
 from ingest.chunk import chunk_document
 from ingest.clean import clean_pages
-from ingest.extract import ExtractionError, PageReader, extract_file
+from ingest.extract import ExtractionError, PageReader, extract_file, structure_pages
 from ingest.layout import read_hints
 from ingest.metadata import (
     document_kind,
@@ -30,6 +30,7 @@ from ingest.ocr import make_ocr
 from ingest.sources import Plan, SourceFile, collapse_duplicates, doc_id_for, plan_changes, scan
 from kb import __version__
 from kb.embed import Embedder
+from kb.guide import read_guide
 from kb.lexical import words
 from kb.records import BuildReport, Chunk, Document, FailedFile
 from kb.settings import Settings
@@ -42,6 +43,9 @@ Progress = Callable[[str, int, int], None]  # (stage, done, total)
 EMBED_BATCH = 16
 # Below this many files per extra process, starting it (imports, ~0.5 s) costs more than it saves.
 _FILES_PER_WORKER = 4
+# How files are read into documents; an index read by another version is read again on the next
+# build. 2: recognition guides.
+READER_VERSION = 2
 
 
 @dataclass
@@ -64,11 +68,14 @@ def build_index(settings: Settings, store: Store, embedder: Embedder, paths: Seq
         manifest = store.manifest()
         full = full or manifest is None or manifest.model_id != embedder.model_id or _reading_changed(
             manifest, settings)
+        # a newer reader (metadata, guides, list numbers) reads every file again; unchanged
+        # passages keep their cached vectors
+        reread = full or (manifest is not None and manifest.extra.get("reader") != READER_VERSION)
         roots = list(paths) or [settings.corpus_dir]
         files, failed, whole = scan(roots)
         indexed = store.documents()
         files = collapse_duplicates(files, (d.source for d in indexed))
-        plan = plan_changes(files, indexed, whole, full)
+        plan = plan_changes(files, indexed, whole, reread)
         prepared, more_failed = prepare_files(plan.added + plan.changed, progress, settings, ocr)
         failed += more_failed
         vectors, embedded, reused = _embed(prepared, store, embedder, settings, full, progress)
@@ -129,7 +136,7 @@ def prepare_file(f: SourceFile, catalog: dict[str, dict[str, str]], settings: Se
                    author=values.get("author"), organisation=values.get("organisation"),
                    language=values.get("language", "nl"),
                    page_count=len(raw) if raw and raw[0].number else 0, ocr_pages=ocr_pages, aliases=f.aliases,
-                   metadata_sources=sources)
+                   metadata_sources=sources, guide=read_guide(values.get("title", ""), structure_pages(f.path, raw)))
     chunks = chunk_document(doc, pages, settings.chunk_words, settings.overlap_words)
     if not chunks:
         raise ExtractionError(f.path, "geen tekst gevonden na opschonen")
@@ -232,5 +239,5 @@ def _manifest(settings: Settings, embedder: Embedder, prev: Manifest | None, roo
         next_vector_id=prev.next_vector_id if prev and prev.model_id == embedder.model_id else 0,
         kb_version=__version__, extra={"embedder_version": getattr(embedder, "version", ""),
                # so an operator's re-index from the app reads the same corpus as this build did
-               "corpus_roots": [str(p.resolve()) for p in roots]},
+               "corpus_roots": [str(p.resolve()) for p in roots], "reader": READER_VERSION},
     )

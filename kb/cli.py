@@ -65,6 +65,11 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--k", type=int, default=8, help="passages to read (default 8)")
     ask.set_defaults(func=cmd_ask)
 
+    di = sub.add_parser("diploma", parents=[common], help="recognition steps for a profession and route")
+    di.add_argument("--profession", required=True, help="profession key, e.g. fysiotherapeut (kb diploma --help)")
+    di.add_argument("--route", required=True, help="NL→DE, NL→BE, DE→NL or BE→NL (NL-DE also works)")
+    di.set_defaults(func=cmd_diploma)
+
     st = sub.add_parser("stats", parents=[common], help="what the index holds")
     st.set_defaults(func=cmd_stats)
 
@@ -183,6 +188,26 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
             for i, c in enumerate(ans.citations, 1):
                 page = f", p. {c.page}" if c.page else ""
                 print(f"  [{i}] {c.title} ({c.date or '?'}{page})")
+    return EXIT_OK
+
+
+def cmd_diploma(args: argparse.Namespace, settings: Settings) -> int:
+    from kb.diploma import FIELDS, diploma_lookup
+
+    result = diploma_lookup(_searcher(settings), args.profession, args.route)
+    if args.json:
+        _emit(result.to_dict())
+        return EXIT_OK
+    print(f"{result.profession.label} · {result.route}: {len(result.guides)} gids(en)")
+    for g in result.to_dict()["guides"]:
+        print(f"\n{g['title']} ({g['date'] or '?'}) [{g['source']}]")
+        for s in g["steps"]:
+            print(f"  {s['n']}. {s['text']}" + (f" (p. {s['page']})" if s["page"] else ""))
+        for key in FIELDS:
+            if g[key]:
+                print(f"  {key}: {g[key]['text']}" + (f" (p. {g[key]['page']})" if g[key]["page"] else ""))
+    for h in result.letters:
+        print(f"\n  zie ook: {h.document.title} ({h.document.date or '?'}): {h.chunk.text[:200]}…")
     return EXIT_OK
 
 

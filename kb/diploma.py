@@ -1,158 +1,66 @@
-"""Diploma recognition: the steps, authority, documents, duration and costs that roadmap and
-factsheet documents in the index give for a profession and a route (NL→DE, DE→NL, ...)."""
+"""Diploma recognition: for a profession and a route (NL→DE, DE→NL, ...), the recognition guides
+in the index (read at ingest by kb.guide, whatever their layout or language) with their steps,
+authority, documents, duration and costs, each with its page; and what the other documents say."""
 
 from __future__ import annotations
 
-import re
-from bisect import bisect_right
 from dataclasses import dataclass
+from typing import Any
 
-from kb.records import Chunk, Document, Hit
+from kb.guide import Guide
+from kb.guidefields import FIELDS
+from kb.professions import PROFESSIONS, Profession, profession
+from kb.records import Document, Hit
+from kb.routes import ROUTES, parse_route
 from kb.search import Searcher
-from kb.sentences import split_sentences
-from kb.store import Store
+
+__all__ = ["FIELDS", "PROFESSIONS", "ROUTES", "DiplomaAnswer", "GuideHit", "Profession", "diploma_lookup",
+           "profession"]
+LETTER_HITS = 3
 
 
 @dataclass(frozen=True)
-class Profession:
-    key: str
-    label: str
-    names: tuple[str, ...]  # how documents name it, in Dutch, German, French-Belgian and English
-
-
-PROFESSIONS: tuple[Profession, ...] = (
-    Profession("fysiotherapeut", "Fysiotherapeut",
-               ("fysiotherapeut", "fysiotherapie", "kinesitherapeut", "physiotherapeut", "physiotherapist")),
-    Profession("verzorgende-ig", "Verzorgende IG / zorgkundige",
-               ("verzorgende ig", "verzorgende-ig", "verzorgende individuele gezondheidszorg", "zorgkundige",
-                "pflegefachkraft", "pflegefachfrau", "pflegefachmann", "altenpfleger", "nursing assistant")),
-    Profession("leraar-vo", "Leraar voortgezet onderwijs",
-               ("leraar voortgezet onderwijs", "docent voortgezet onderwijs", "leraar secundair onderwijs",
-                "lehrkraft", "lehrer", "lehramt", "secondary school teacher")),
-)
-ROUTES = ("NL→DE", "NL→BE", "DE→NL", "BE→NL")
-FIELD_LABELS = {
-    "authority": ("bevoegde autoriteit", "bevoegde instantie", "zuständige behörde", "zuständige stelle",
-                  "competent authority"),
-    "documents": ("benodigde documenten", "benodigde stukken", "erforderliche unterlagen", "required documents"),
-    "duration": ("doorlooptijd", "duur", "bearbeitungsdauer", "dauer", "duration", "processing time"),
-    "costs": ("kosten", "gebühren", "costs", "fees"),
-}
-_COUNTRY = {"NL": r"nederland|niederlanden?|netherlands", "DE": r"duitsland|deutschland|germany",
-            "BE": r"belgi[eë]n?|belgium|vlaanderen|flanders"}
-_CODE_ROUTE = re.compile(r"\b(NL|DE|BE)\s*(?:→|->|>|–|—|-|naar|nach|to)\s*(NL|DE|BE)\b")
-_WORD_ROUTE = re.compile(
-    rf"\b(?:van|uit|from|aus|von)\s+(?:het\s+|den\s+)?({'|'.join(_COUNTRY.values())})\s+"
-    rf"(?:naar|in|to|nach)\s+(?:het\s+)?({'|'.join(_COUNTRY.values())})\b", re.I)
-_STEP = r"(?:stap|schritt|step)\s+(?P<step>\d{1,2})\s*[:.–—-]"
-_FIELD = "|".join(rf"(?P<{k}>{'|'.join(map(re.escape, v))})\s*:" for k, v in FIELD_LABELS.items())
-_LABEL = re.compile(rf"(?<![\w-])(?:{_STEP}|{_FIELD})", re.I)
-
-
-@dataclass(frozen=True)
-class Item:
-    text: str
-    page: int | None
-    chunk_id: str
-
-
-@dataclass(frozen=True)
-class RouteGuide:
+class GuideHit:
     document: Document
-    route: str
-    steps: tuple[tuple[int, Item], ...]
-    fields: dict[str, Item]  # authority, documents, duration, costs (those the document states)
+    guide: Guide
 
 
 @dataclass(frozen=True)
 class DiplomaAnswer:
     profession: Profession
     route: str
-    guides: tuple[RouteGuide, ...]
-    letters: tuple[Hit, ...] = ()  # what other documents say, when no guide covers the route
+    guides: tuple[GuideHit, ...]
+    letters: tuple[Hit, ...] = ()  # what the other documents say about recognition for this profession
 
-
-def profession(key: str) -> Profession:
-    for p in PROFESSIONS:
-        if p.key == key or p.label == key:
-            return p
-    raise ValueError(f"unknown profession {key!r}; choose one of: {', '.join(p.key for p in PROFESSIONS)}")
+    def to_dict(self) -> dict[str, Any]:
+        return {"profession": self.profession.key, "route": self.route,
+                "guides": [_guide_dict(g) for g in self.guides],
+                "letters": [h.to_dict() for h in self.letters]}
 
 
 def diploma_lookup(searcher: Searcher, profession_key: str, route: str) -> DiplomaAnswer:
-    if route not in ROUTES:
-        raise ValueError(f"unknown route {route!r}; choose one of: {', '.join(ROUTES)}")
+    """The guides for this profession and route, newest first, and the best passages of the other
+    documents. ValueError names the professions or routes when one is unknown."""
+    code = parse_route(route)
     prof = profession(profession_key)
-    guides = tuple(find_guides(searcher.store, prof, route))
-    if guides:
-        return DiplomaAnswer(prof, route, guides)
-    query = f"roadmap factsheet erkenning diploma beroepskwalificaties {prof.label}"
-    return DiplomaAnswer(prof, route, (), tuple(searcher.search(query, top_k=3)))
+    guides = find_guides(searcher.store.documents(), prof, code)
+    query = f"erkenning diploma beroepskwalificatie {prof.label} {' '.join(prof.names[:2])}"
+    skip = {g.document.doc_id for g in guides}
+    letters = tuple(h for h in searcher.search(query, top_k=LETTER_HITS + len(skip)) if h.document.doc_id not in skip)
+    return DiplomaAnswer(prof, code, tuple(guides), letters[:LETTER_HITS])
 
 
-def find_guides(store: Store, prof: Profession, route: str) -> list[RouteGuide]:
-    guides = []
-    for doc in store.documents():
-        if doc.doc_type not in ("roadmap", "factsheet") and not re.search("roadmap|factsheet", doc.title, re.I):
-            continue
-        chunks = store.chunks_of(doc.doc_id)
-        head = f"{doc.title} {' '.join(c.text for c in chunks[:2])}"
-        if detect_route(head) != route or not _names(head, prof):
-            continue
-        steps, fields = extract_guide(chunks)
-        guides.append(RouteGuide(doc, route, steps, fields))
-    return sorted(guides, key=lambda g: g.document.date or "", reverse=True)
+def find_guides(documents: list[Document], prof: Profession, route: str) -> list[GuideHit]:
+    hits = [GuideHit(d, d.guide) for d in documents
+            if d.guide is not None and d.guide.route == route and prof.key in d.guide.professions]
+    return sorted(hits, key=lambda g: g.document.date or "", reverse=True)
 
 
-def detect_route(text: str) -> str | None:
-    """The first route a document states, as 'NL→DE'."""
-    if m := _CODE_ROUTE.search(text):
-        return f"{m.group(1)}→{m.group(2)}" if m.group(1) != m.group(2) else None
-    if m := _WORD_ROUTE.search(text):
-        a, b = (next(c for c, rx in _COUNTRY.items() if re.fullmatch(rx, g, re.I)) for g in m.groups())
-        return f"{a}→{b}" if a != b else None
-    return None
-
-
-def extract_guide(chunks: list[Chunk]) -> tuple[tuple[tuple[int, Item], ...], dict[str, Item]]:
-    """Steps in order and the labelled fields, each with the page and chunk it comes from."""
-    text, offsets, origin = _document_text(chunks)
-    labels = list(_LABEL.finditer(text))
-    steps: dict[int, Item] = {}
-    fields: dict[str, Item] = {}
-    for i, m in enumerate(labels):
-        end = labels[i + 1].start() if i + 1 < len(labels) else len(text)
-        value = text[m.end() : end].strip(" ;")
-        at = origin[bisect_right(offsets, m.start()) - 1]
-        item = Item(value, at.page, at.chunk_id)
-        if m.group("step"):
-            steps.setdefault(int(m.group("step")), item)
-        else:
-            key = next(k for k in FIELD_LABELS if m.group(k))
-            fields.setdefault(key, item)
-    return tuple(sorted(steps.items())), fields
-
-
-def _document_text(chunks: list[Chunk]) -> tuple[str, list[int], list[Chunk]]:
-    """The document's sentences once each (chunks overlap), with where each sentence came from."""
-    parts: list[str] = []
-    offsets: list[int] = []
-    origin: list[Chunk] = []
-    previous: set[str] = set()
-    pos = 0
-    for chunk in sorted(chunks, key=lambda c: c.ordinal):
-        sentences = split_sentences(chunk.text)
-        for s in sentences:
-            if s in previous:
-                continue
-            parts.append(s)
-            offsets.append(pos)
-            origin.append(chunk)
-            pos += len(s) + 1
-        previous = set(sentences)
-    return " ".join(parts), offsets, origin
-
-
-def _names(text: str, prof: Profession) -> bool:
-    low = text.lower()
-    return any(re.search(rf"(?<!\w){re.escape(n)}", low) for n in prof.names)
+def _guide_dict(g: GuideHit) -> dict[str, Any]:
+    out: dict[str, Any] = {"title": g.document.title, "source": g.document.source, "doc_id": g.document.doc_id,
+                           "date": g.document.date, "route": g.guide.route,
+                           "steps": [{"n": s.n, "text": s.text, "page": s.page} for s in g.guide.steps]}
+    for key in FIELDS:
+        value = getattr(g.guide, key)
+        out[key] = {"text": value.text, "page": value.page} if value else None
+    return out

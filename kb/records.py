@@ -6,6 +6,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
+from kb.guide import Guide
+
 # The fixed vocabulary of document kinds: kamerstuk covers moties, amendementen, Aanhangsel
 # Handelingen and other numbered papers; besluit a Woo- or Wob-besluit.
 DOC_TYPES = ("kamerbrief", "kamerstuk", "advies", "rapport", "besluitenlijst", "nota", "factsheet", "roadmap",
@@ -39,6 +41,7 @@ class Document:
     # field -> 'catalog' | 'text' | 'layout' | 'html' | 'pdfinfo' | 'firstline' | 'filename':
     # which source won, for the build report
     metadata_sources: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+    guide: Guide | None = None  # what a diploma-recognition guide says (kb.guide), read at ingest
 
     @property
     def kamerstuk(self) -> str | None:
@@ -59,6 +62,7 @@ class Document:
         d["ocr_pages"] = tuple(d.get("ocr_pages") or ())
         d["aliases"] = tuple(d.get("aliases") or ())
         d["metadata_sources"] = dict(d.get("metadata_sources") or {})
+        d["guide"] = Guide.from_dict(d["guide"]) if d.get("guide") else None
         return cls(**d)
 
 

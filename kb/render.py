@@ -9,7 +9,7 @@ from typing import Any
 
 from kb.answer import Answer, Citation, Direct
 from kb.dates import format_date_nl
-from kb.diploma import FIELD_LABELS, DiplomaAnswer
+from kb.diploma import FIELDS, DiplomaAnswer
 from kb.lexical import words
 from kb.passage import Passage
 from kb.records import Document, Hit
@@ -19,7 +19,7 @@ TYPE_LABELS = {"kamerbrief": "Kamerbrief", "kamerstuk": "Kamerstuk", "advies": "
                "besluit": "Besluit", "other": "Overig"}
 FIELD_NAMES = {"authority": "Bevoegde instantie", "documents": "Benodigde documenten", "duration": "Doorlooptijd",
                "costs": "Kosten"}
-assert set(FIELD_NAMES) == set(FIELD_LABELS)
+assert tuple(FIELD_NAMES) == FIELDS
 e = html.escape
 
 
@@ -122,29 +122,33 @@ def render_conversation(turns: Sequence[tuple[str, str]]) -> str:
 
 
 def render_diploma(result: DiplomaAnswer) -> str:
+    """The guides for a profession and route: their steps as a numbered list, then the authority,
+    documents, duration and costs, each with its source and page; then what other documents say."""
     head = f"<h3>{e(result.profession.label)} · {e(result.route)}</h3>"
+    letters = render_hits(result.letters, "erkenning diploma", {}) if result.letters else ""
     if not result.guides:
-        letters = render_hits(result.letters, "roadmap factsheet erkenning diploma", {}) if result.letters else ""
-        return (f"{head}<p class='kb-no-guide'>Voor deze route is geen roadmap of factsheet geïndexeerd. "
-                f"Wat de andere documenten erover zeggen:</p>{letters}")
-    out = [head]
+        return (f"{head}<p class='kb-no-guide'>Voor dit beroep en deze route is geen erkenningsgids "
+                f"geïndexeerd. Wat de andere documenten erover zeggen:</p>{letters}")
+    out = [head, f"<p class='kb-guide-count'>{len(result.guides)} gids(en) gevonden.</p>"]
     for g in result.guides:
+        where = f"{e(g.document.title)}, {e(g.document.source)}"
         out.append(f"<div class='kb-guide'><div class='kb-meta'>{_meta(g.document, None)}</div>")
-        if g.steps:
+        if g.guide.steps:
             out.append("<ol class='kb-steps'>" + "".join(
-                f"<li value='{n}'>{e(item.text)} <small>({_where(item.page)})</small></li>" for n, item in g.steps)
-                + "</ol>")
+                f"<li value='{s.n}'>{e(s.text)} <small>({where}, {_where(s.page)})</small></li>"
+                for s in g.guide.steps) + "</ol>")
         for key, name in FIELD_NAMES.items():
-            if key in g.fields:
-                item = g.fields[key]
+            if item := getattr(g.guide, key):
                 out.append(f"<p class='kb-field kb-{key}'><b>{name}:</b> {e(item.text)} "
-                           f"<small>({_where(item.page)})</small></p>")
+                           f"<small>({where}, {_where(item.page)})</small></p>")
         out.append("</div>")
+    if letters:
+        out.append(f"<h4>Wat de andere documenten erover zeggen</h4>{letters}")
     return "".join(out)
 
 
 def _where(page: int | None) -> str:
-    return f"pagina {page}" if page else "bron"
+    return f"pagina {page}" if page else "zonder paginanummer"
 
 
 def render_report(report: dict[str, Any] | None, generation: str) -> str:

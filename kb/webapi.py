@@ -20,6 +20,7 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kb.answer import Answer
+from kb.diploma import diploma_lookup
 from kb.limits import (
     MAX_BODY_BYTES,
     MAX_HISTORY_TURNS,
@@ -67,6 +68,15 @@ class AskResponse(BaseModel):
     direct: dict[str, Any] | None = None  # the answering sentence, its phrase and its citation
     points: list[dict[str, Any]] = []  # one per part of the question or per letter compared
     confidence: float | None = None  # calibrated probability that the documents answer
+
+
+class DiplomaResponse(BaseModel):
+    profession: str
+    route: str
+    # each: title, source, doc_id, date, route, steps [{n, text, page}], and authority, documents,
+    # duration, costs as {text, page} or null
+    guides: list[dict[str, Any]]
+    letters: list[dict[str, Any]]  # passages of other documents, as /api/search gives them
 
 
 class HealthResponse(BaseModel):
@@ -149,6 +159,17 @@ def build_api(kbase: Served) -> Any:
     async def api_ask(req: AskRequest) -> AskResponse:
         answer = await within_deadline(lambda: kbase.ask(req.question, list(req.history)))
         return AskResponse(question=req.question, **answer.to_dict())
+
+    @api.get("/api/diploma", responses=ERRORS)
+    async def api_diploma(profession: Annotated[str, Query(max_length=80)],
+                          route: Annotated[str, Query(max_length=12)]) -> DiplomaResponse:
+        def run() -> DiplomaResponse:
+            try:
+                return DiplomaResponse(**diploma_lookup(kbase.current(), profession, route).to_dict())
+            except ValueError as e:  # an unknown profession or route: the message lists the known ones
+                raise StarletteHTTPException(422, str(e)) from None
+
+        return await within_deadline(run)
 
     @api.get("/api/health")
     def api_health() -> HealthResponse:

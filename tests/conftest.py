@@ -151,7 +151,7 @@ def running_app(index: Path, env: dict[str, str], log: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
-    """`kb serve` on loopback over two letters, a roadmap test fixture and an escaping test file,
+    """`kb serve` on loopback over two letters, the roadmap and guide test fixtures and an escaping test file,
     with the real model and an operator account."""
     base = tmp_path_factory.mktemp("app")
     corpus = base / "corpus"
@@ -159,6 +159,8 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
     for name in APP_LETTERS:
         shutil.copy(CORPUS / name, corpus / name)
     shutil.copy(ROOT / "tests/fixtures/roadmaps/testfixture_roadmap_fysiotherapeut_nl-de.txt", corpus)
+    for guide in (ROOT / "tests/fixtures/guides").glob("testfixture_*"):
+        shutil.copy(guide, corpus)
     (corpus / "escaping-test.txt").write_text(EVIL, encoding="utf-8")
     env = cli_env(KB_OPERATOR_USER=OPERATOR[0], KB_OPERATOR_PASSWORD=OPERATOR[1], KB_SECRET_KEY=SECRET,
                   KB_SIGNIN_LOCK_SECONDS="3")

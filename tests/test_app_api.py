@@ -58,12 +58,46 @@ def test_mcp_tools_search_with_citations(app_server: AppServer):
                 await s.initialize()
                 tools = {t.name: t.description or "" for t in (await s.list_tools()).tools}
                 result = await s.call_tool("search", {"query": "Benelux", "top_k": 3})
-                return tools, result
+                diploma = await s.call_tool("diploma", {"profession": "Pflegefachkraft", "route": "DE-NL"})
+                return tools, (result, diploma)
 
-    tools, result = asyncio.run(session())
-    assert set(tools) == {"search", "ask"}  # operator actions are never tools
+    tools, (result, diploma) = asyncio.run(session())
+    assert set(tools) == {"search", "ask", "diploma"}  # operator actions are never tools
+    assert "recognition" in tools["diploma"] and not diploma.isError
+    guides = json.loads(diploma.content[0].text)["guides"]
+    assert [g["source"] for g in guides] == ["testfixture_merkblatt_pflegefachkraft_de-nl.txt"]
+    assert len(guides[0]["steps"]) == 4 and "Anerkennungsbüro" in guides[0]["authority"]["text"]
     assert "policy documents" in tools["search"] and "citation" in tools["ask"]
     assert not result.isError
     hits = json.loads(result.content[0].text)
     assert len(hits) == 3 and all(h["title"] and h["date"] for h in hits)
     assert any("Benelux" in h["text"] for h in hits)
+
+
+def test_json_diploma_lookup(app_server: AppServer):
+    q = urllib.parse.urlencode({"profession": "fysiotherapeut", "route": "NL→DE"})
+    out = _get(f"{app_server.url}/api/diploma?{q}")
+    assert (out["profession"], out["route"]) == ("fysiotherapeut", "NL→DE") and out["letters"]
+    guides = {g["source"]: g for g in out["guides"]}
+    assert set(guides) == {"testfixture_roadmap_fysiotherapeut_nl-de.txt", "testfixture_leitfaden_physiotherapeut_nl-de.pdf"}
+    table = guides["testfixture_leitfaden_physiotherapeut_nl-de.pdf"]
+    assert [s["n"] for s in table["steps"]] == [1, 2, 3, 4] and all(s["page"] == 1 for s in table["steps"])
+    assert table["costs"] == {"text": "Zwischen 100 und 400 Euro, je nach Aufwand.", "page": 1}
+    with pytest.raises(urllib.error.HTTPError) as e:
+        _get(f"{app_server.url}/api/diploma?profession=piloot&route=NL-DE")
+    assert e.value.code == 422 and "onbekend beroep" in e.value.read().decode()
+
+
+def test_cli_diploma_lookup(app_server: AppServer):
+    from conftest import kb_cli
+
+    r = kb_cli("diploma", "--profession", "leraar-vo", "--route", "BE-NL", "--index", str(app_server.index), "--json")
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    [guide] = out["guides"]
+    assert guide["source"] == "testfixture_brochure_leraar_be-nl.pdf" and guide["route"] == "BE→NL"
+    assert [s["page"] for s in guide["steps"]] == [1, 1, 2, 2] and guide["duration"]["text"].endswith("acht weken.")
+    text = kb_cli("diploma", "--profession", "verpleegkundige", "--route", "NL→BE", "--index", str(app_server.index))
+    assert text.returncode == 0 and "1. Maak een account aan" in text.stdout and "costs: De aanvraag kost 90 euro." in text.stdout
+    bad = kb_cli("diploma", "--profession", "fysiotherapeut", "--route", "NL→FR", "--index", str(app_server.index))
+    assert bad.returncode == 2 and "onbekende route" in bad.stderr

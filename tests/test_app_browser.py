@@ -114,14 +114,33 @@ def test_follow_up_question_in_the_chat(browser, app_server: AppServer):
     assert "Nedersaksen" in second.locator(".kb-citations").inner_text()
 
 
+def _choose(page, dropdown: str, label: str) -> None:  # type: ignore[no-untyped-def]
+    box = page.locator(f"{dropdown} input")
+    box.click()
+    box.fill(label)
+    box.press("Enter")
+
+
 def test_diploma_route_shows_steps(browser, app_server: AppServer):
     page = _open(browser, app_server, "Diploma-erkenning")
     page.get_by_label("NL→DE").check()
     page.locator("#diploma-button").click()
     page.wait_for_selector("#diploma-output .kb-steps li", timeout=60_000)
-    steps = page.locator("#diploma-output .kb-steps li").all_inner_texts()
+    assert page.locator("#diploma-output .kb-guide").count() == 2  # the roadmap and the PDF with a table
+    steps = page.locator("#diploma-output .kb-guide").nth(1).locator(".kb-steps li").all_inner_texts()
     assert len(steps) == 4 and "BIG-register" in steps[0]
-    assert "Bezirksregierung Fixturestad" in page.locator("#diploma-output .kb-authority").inner_text()
+    assert "Bezirksregierung Fixturestad" in page.locator("#diploma-output .kb-authority").first.inner_text()
+    # a guide in another layout: steps as a numbered list, each field with its source and page
+    _choose(page, "#diploma-profession", "Leraar voortgezet onderwijs")
+    page.get_by_label("BE→NL").check()
+    page.locator("#diploma-button").click()
+    page.wait_for_selector("#diploma-output :text('Diplomabureau Grens')", timeout=60_000)
+    steps = page.locator("#diploma-output ol.kb-steps > li").all_inner_texts()
+    assert len(steps) == 4 and steps[2].startswith("Stuur het formulier") and "pagina 2" in steps[2]
+    for key in ("authority", "documents", "duration", "costs"):
+        field = page.locator(f"#diploma-output .kb-{key}").inner_text()
+        assert "testfixture_brochure_leraar_be-nl.pdf" in field and "pagina" in field, key
+    _choose(page, "#diploma-profession", "Fysiotherapeut")
     page.get_by_label("NL→BE").check()
     page.locator("#diploma-button").click()
     page.wait_for_selector("#diploma-output .kb-no-guide", timeout=60_000)

@@ -112,3 +112,10 @@ def test_docx_paragraphs(tmp_path: Path):
     with zipfile.ZipFile(f, "w") as z:
         z.writestr("word/document.xml", body)
     assert extract_file(f)[0].text == "Betreft Grenswerk\n\nEerste zin & vervolg."
+
+
+def test_html_lists_keep_their_order_for_structure_readers_only():
+    page = "<ol start='2'><li>Eerste</li><li>Tweede</li></ol><ul><li>los</li></ul>"
+    marked = html_to_text(page, list_markers=True)
+    assert "2. Eerste" in marked and "3. Tweede" in marked and "• los" in marked
+    assert "2." not in html_to_text(page) and "•" not in html_to_text(page)

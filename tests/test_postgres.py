@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
+import shutil
 import subprocess
 import sys
 import threading
@@ -18,6 +19,7 @@ from conftest import CORPUS, ROOT, cli_env, kb_cli
 from localpg import LocalPostgres
 
 from ingest.pipeline import build_index
+from kb.diploma import diploma_lookup
 from kb.embed import HashingEmbedder
 from kb.embedded import EmbeddedStore
 from kb.postgres import PostgresStore
@@ -62,6 +64,16 @@ def test_build_change_delete_noop(pg_settings: Settings):
     again = build_index(pg_settings, store, HashingEmbedder())
     assert again.chunks_embedded == 0 and again.generation == second.generation
     assert store.last_report()["counts"]["unchanged"] == 4
+
+
+def test_a_recognition_guide_is_kept_and_found_on_postgres(pg_settings: Settings):
+    guide = ROOT / "tests/fixtures/guides/testfixture_brochure_leraar_be-nl.pdf"
+    shutil.copy(guide, pg_settings.corpus_dir)
+    store = _store(pg_settings)
+    build_index(pg_settings, store, HashingEmbedder())
+    [found] = diploma_lookup(Searcher(store, HashingEmbedder()), "leraar-vo", "BE-NL").guides
+    assert found.document.source == guide.name and [s.page for s in found.guide.steps] == [1, 1, 2, 2]
+    assert found.guide.costs and found.guide.costs.text == "Je betaalt een vergoeding van 120 euro."
 
 
 def test_keyword_search_uses_the_dutch_configuration_and_filters_in_where(pg_settings: Settings):
