@@ -23,7 +23,7 @@ MAX_STEPS = 40
 MAX_STEP_CHARS = 600
 _RECOGNITION = re.compile(
     r"erkenn|erkend|diplomawaardering|waardering van|gelijkwaardig|gelijkstelling|beroepskwalificatie|anerkenn"
-    r"|gleichwertig|berufszulassung|approbation|berufserlaubnis|recogni[sz]|equivalen|reconna|équivalence", re.I)
+    r"|gleichwertig|berufszulassung|approbation|berufserlaubnis|recogni(?:[sz]|tion)|equivalen|reconna|équivalence", re.I)
 _LABELLED = re.compile(r"^(?:stap|schritt|step|fase|phase|étape|etappe)\s+(\d{1,2})\b\s*[:.)–—-]?\s*", re.I)
 _NUMBERED = re.compile(r"^(\d{1,2})(?:\s*[.)]\s+|\s*$|\s+(?=[A-ZÄÖÜÀ-Ý]))")
 _STEPS_HEADING = re.compile(r"stap|procedure|aanvra|zo werkt|hoe werkt|werkwijze|route|schritt|ablauf|verfahren"

@@ -152,3 +152,64 @@ def test_an_index_read_by_an_older_reader_is_read_again_keeping_its_vectors(
     assert (len(report.added), len(report.changed)) == (1, 5) and report.chunks_embedded <= 3  # only the new file
     again = build_index(settings, EmbeddedStore(settings.index_dir), HashingEmbedder())
     assert not again.changed and again.chunks_embedded == 0
+
+
+ENGLISH = """# Working as a nurse in Germany
+
+TESTFIXTURE: invented text.
+
+You qualified as a nurse in the Netherlands and want to work in Lower Saxony? Then you need
+recognition of your professional qualification.
+
+## How to apply
+
+1) Check whether your profession is regulated in Germany.
+2) Send your application with certified copies to the competent authority.
+3) Take an adaptation period or an aptitude test if differences are found.
+
+## Who decides?
+
+The fictitious Border Recognition Office assesses your application.
+
+## Fees
+
+The fee is between 200 and 500 euros.
+
+## Processing time
+
+You will receive a decision within three months.
+
+## Documents you need
+
+- proof of identity
+- your diploma
+"""
+FRENCH = """Reconnaissance du diplôme de kinésithérapeute aux Pays-Bas (TESTFIXTURE : texte inventé)
+
+Vous avez obtenu votre diplôme de kinésithérapeute en Belgique et souhaitez travailler aux Pays-Bas ?
+
+Étape 1 : Demandez une attestation auprès du Bureau fictif des équivalences.
+Étape 2 : Introduisez votre demande avec tous les documents.
+Étape 3 : Inscrivez-vous au registre après la décision.
+
+Délai : environ quatre mois.
+Frais : 120 euros.
+Documents : diplôme, relevé de notes, pièce d'identité.
+"""
+
+
+@pytest.mark.parametrize(("text", "route", "prof", "fields"), [
+    (ENGLISH, "NL→DE", "verpleegkundige", {"authority": "Border Recognition Office", "documents": "your diploma",
+                                           "duration": "three months", "costs": "500 euros"}),
+    (FRENCH, "BE→NL", "fysiotherapeut", {"authority": "Bureau fictif des équivalences", "documents": "relevé de notes",
+                                         "duration": "quatre mois", "costs": "120 euros"}),
+])
+def test_english_and_french_guides(text: str, route: str, prof: str, fields: dict[str, str]):
+    from kb.records import Page
+
+    guide = read_guide("", [Page(None, text)])
+    assert guide is not None and (guide.route, guide.professions[0]) == (route, prof)
+    assert len(guide.steps) == 3 and guide.steps[1].text.startswith(("Send your", "Introduisez"))
+    for key, words in fields.items():
+        value = getattr(guide, key)
+        assert value is not None and words in value.text, (key, value)
