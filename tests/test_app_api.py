@@ -101,3 +101,42 @@ def test_cli_diploma_lookup(app_server: AppServer):
     assert text.returncode == 0 and "1. Maak een account aan" in text.stdout and "costs: De aanvraag kost 90 euro." in text.stdout
     bad = kb_cli("diploma", "--profession", "fysiotherapeut", "--route", "NL→FR", "--index", str(app_server.index))
     assert bad.returncode == 2 and "onbekende route" in bad.stderr
+
+
+def _whole(guide: dict[str, Any], name: str) -> None:
+    from test_diploma import EXPECTED
+
+    route, _, starts, fields = EXPECTED[name]
+    assert guide["source"] == name and guide["route"] == route
+    assert [st["n"] for st in guide["steps"]] == [1, 2, 3, 4]
+    assert all(st["text"].startswith(w) for st, w in zip(guide["steps"], starts, strict=True))
+    assert all(words in (guide[key] or {}).get("text", "") for key, words in fields.items()), guide
+
+
+def test_every_test_guide_whole_through_the_api_the_cli_and_mcp(app_server: AppServer):
+    from conftest import kb_cli
+    from mcp import ClientSession
+    from mcp.client.streamable_http import streamablehttp_client
+    from test_diploma import EXPECTED
+
+    def pick(out: dict[str, Any], name: str) -> dict[str, Any]:
+        return next(g for g in out["guides"] if g["source"] == name)
+
+    async def over_mcp() -> dict[str, dict[str, Any]]:
+        async with streamablehttp_client(f"{app_server.url}/gradio_api/mcp/") as (read, write, _):  # noqa: SIM117
+            async with ClientSession(read, write) as s:
+                await s.initialize()
+                out = {}
+                for name, (route, prof, _, _) in EXPECTED.items():
+                    r = await s.call_tool("diploma", {"profession": prof, "route": route})
+                    out[name] = pick(json.loads(r.content[0].text), name)
+                return out
+
+    for name, guide in asyncio.run(over_mcp()).items():
+        _whole(guide, name)
+    for name, (route, prof, _, _) in EXPECTED.items():
+        q = urllib.parse.urlencode({"profession": prof, "route": route})
+        _whole(pick(_get(f"{app_server.url}/api/diploma?{q}"), name), name)
+        r = kb_cli("diploma", "--profession", prof, "--route", route, "--index", str(app_server.index), "--json")
+        assert r.returncode == 0, r.stderr
+        _whole(pick(json.loads(r.stdout), name), name)
