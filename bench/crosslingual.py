@@ -4,11 +4,14 @@ weight chosen on held-out folds.
     python bench/crosslingual.py --set faq=../shared/eval/faq/questions_de_en.jsonl@faq-index \
         --set letters=eval/dev_questions.jsonl@index [--set fr=tests/data/faq/questions_fr.jsonl@faq-index] \
         [--weights 0,0.5,1,1.5,2] [--folds 5]
+    python bench/crosslingual.py --set … --dense-mixes 0,0.25,0.35,0.5,0.7
 
 An item is found when a hit's source file is its `doc`, or (letters) when a hit covers one of its
 evidence quotes as the letters' scorer counts it. Prints R@1, R@5 and MRR@10 per set and
 language for each source (none, dictionary, model vocabulary, both) and weight, then, per
-source, the weight chosen on k-1 folds and its held-out figures."""
+source, the weight chosen on k-1 folds and its held-out figures. With --dense-mixes it instead
+compares how much of the embedding of a foreign query's Dutch words joins its dense vector
+(kb.search.FOREIGN_DENSE_MIX), both sources, and reports the mix chosen on held-out folds."""
 
 from __future__ import annotations
 
@@ -39,7 +42,8 @@ def rank_of(item: dict, hits: list) -> int | None:
     return None
 
 
-def run(sets: list[str], weights: list[float], folds: int, similarities: list[float], only: list[str]) -> None:
+def run(sets: list[str], weights: list[float], folds: int, similarities: list[float], only: list[str],
+        mixes: list[float] | None = None) -> None:
     settings = Settings.from_env()
     embedder = make_embedder(settings)
     dicts = Dictionaries(settings.dictionary_dir)
@@ -53,11 +57,14 @@ def run(sets: list[str], weights: list[float], folds: int, similarities: list[fl
                    "both": Translator(dicts, space)}
         sources.update({f"wordspace@{t}": Translator(None, space, t) for t in similarities})
         sources = {k: v for k, v in sources.items() if k in only} if only else sources
+        if mixes:
+            sources, weights = {"dense-mix": Translator(dicts, space)}, mixes
         items = [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines()]
         items = [it for it in items if it.get("kind") != "unanswerable"]
         for source, translator in sources.items():
             for w in weights:
-                searcher = Searcher(store, embedder, foreign_lexical=w, translator=translator)
+                searcher = (Searcher(store, embedder, translator=translator, foreign_dense=w) if mixes else
+                            Searcher(store, embedder, foreign_lexical=w, translator=translator))
                 for it in items:
                     hits = searcher.search(it["question"], top_k=10)
                     ranks[(source, w)].append((name, it.get("lang", "nl"), it.get("doc") or it["id"], rank_of(it, hits)))
@@ -107,9 +114,10 @@ def main() -> None:
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--similarities", default="0.91,0.95", help="word-space thresholds to try besides the default")
     ap.add_argument("--sources", default="", help="comma-separated subset of the sources to compare")
+    ap.add_argument("--dense-mixes", default="", help="compare these FOREIGN_DENSE_MIX values instead")
     a = ap.parse_args()
     run(a.set, [float(w) for w in a.weights.split(",")], a.folds, [float(t) for t in a.similarities.split(",")],
-        [s for s in a.sources.split(",") if s])
+        [s for s in a.sources.split(",") if s], [float(m) for m in a.dense_mixes.split(",") if m] or None)
 
 
 if __name__ == "__main__":

@@ -12,6 +12,10 @@ from kb.guide import Guide
 # Handelingen and other numbered papers; besluit a Woo- or Wob-besluit.
 DOC_TYPES = ("kamerbrief", "kamerstuk", "advies", "rapport", "besluitenlijst", "nota", "factsheet", "roadmap",
              "besluit", "other")
+# as the Dutch UI names them
+DOC_TYPE_LABELS = {"kamerbrief": "Kamerbrief", "kamerstuk": "Kamerstuk", "advies": "Advies", "rapport": "Rapport",
+                   "besluitenlijst": "Besluitenlijst", "nota": "Nota", "factsheet": "Factsheet", "roadmap": "Roadmap",
+                   "besluit": "Besluit", "other": "Overig"}
 
 
 @dataclass(frozen=True)
@@ -169,11 +173,11 @@ class BuildReport:
 
 
 def later_in_dossier(documents: list[Document]) -> dict[str, Document]:
-    """doc_id -> the newest later document of the same Kamerstuk dossier, where there is one."""
-    dated = [d for d in documents if d.dossier and d.date]
-    out: dict[str, Document] = {}
-    for d in dated:
-        later = [o for o in dated if o.dossier == d.dossier and (o.date or "") > (d.date or "")]
-        if later:
-            out[d.doc_id] = max(later, key=lambda o: o.date or "")
-    return out
+    """doc_id -> the newest later document of the same Kamerstuk dossier, where there is one
+    (one pass over the documents: the newest of a dossier is later than all its others)."""
+    newest: dict[str, Document] = {}
+    for d in documents:
+        if d.dossier and d.date and (d.dossier not in newest or d.date > (newest[d.dossier].date or "")):
+            newest[d.dossier] = d
+    return {d.doc_id: newest[d.dossier] for d in documents
+            if d.dossier and d.date and d.date < (newest[d.dossier].date or "")}

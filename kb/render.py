@@ -10,13 +10,13 @@ from typing import Any
 from kb.answer import Answer, Citation, Direct
 from kb.dates import format_date_nl
 from kb.diploma import FIELDS, DiplomaAnswer
+from kb.docpage import document_href, dossier_href
 from kb.lexical import words
 from kb.passage import Passage
-from kb.records import Document, Hit
+from kb.records import DOC_TYPE_LABELS, Document, Hit, SearchFilters
+from kb.sentences import whole_sentences
 
-TYPE_LABELS = {"kamerbrief": "Kamerbrief", "kamerstuk": "Kamerstuk", "advies": "Advies", "rapport": "Rapport",
-               "besluitenlijst": "Besluitenlijst", "nota": "Nota", "factsheet": "Factsheet", "roadmap": "Roadmap",
-               "besluit": "Besluit", "other": "Overig"}
+TYPE_LABELS = DOC_TYPE_LABELS
 FIELD_NAMES = {"authority": "Bevoegde instantie", "documents": "Benodigde documenten", "duration": "Doorlooptijd",
                "costs": "Kosten"}
 assert tuple(FIELD_NAMES) == FIELDS
@@ -36,7 +36,8 @@ def highlight(text: str, query: str) -> str:
 def _meta(d: Document, page: int | None, section: str = "") -> str:
     parts = [f"<b>{e(d.title)}</b>", e(TYPE_LABELS.get(d.doc_type, d.doc_type)), e(format_date_nl(d.date))]
     if d.kamerstuk:
-        parts.append(f"Kamerstuk {e(d.kamerstuk)}")
+        parts.append(f"<a href='{e(dossier_href(d.dossier or ''))}' target='_blank' rel='noopener'>"
+                     f"Kamerstuk {e(d.kamerstuk)}</a>")
     if d.organisation:
         parts.append(e(d.organisation))
     if page:
@@ -46,19 +47,78 @@ def _meta(d: Document, page: int | None, section: str = "") -> str:
     return " · ".join(parts)
 
 
-def render_hits(hits: Sequence[Hit], query: str, newer: dict[str, str]) -> str:
+SNIPPET_WORDS = 45  # a result shows this much before its passage is opened
+
+
+def render_hits(hits: Sequence[Hit], query: str, newer: dict[str, str], filters: str = "") -> str:
+    """Results that read quickly: a count and the filters in force, then per document its
+    metadata once (and the newer letter of its dossier once), each hit as the one or two
+    sentences that best match the query, the whole passage on demand, and a link that opens the
+    document at the passage."""
+    active = f" · filters: {e(filters)}" if filters else ""
     if not hits:
-        return "<p class='kb-empty'>Geen resultaten. Probeer andere woorden of ruimere filters.</p>"
-    parts = []
+        return (f"<p class='kb-empty'>Geen resultaten{active}. Probeer andere of minder woorden, een vraag in "
+                "gewone taal, ruimere filters, of stel de vraag in het tabblad Vragen.</p>")
+    groups: dict[str, list[Hit]] = {}
     for h in hits:
-        note = ""
-        if h.document.doc_id in newer:
-            note = f"<div class='kb-newer'>Er is een nieuwere brief in dit dossier: {e(newer[h.document.doc_id])}</div>"
-        ocr = " · <span class='kb-ocr'>OCR</span>" if h.chunk.page in h.document.ocr_pages else ""
-        parts.append(f"<div class='kb-hit'><div class='kb-meta'>{h.rank}. "
-                     f"{_meta(h.document, h.chunk.page, h.chunk.section)}{ocr}</div>"
-                     f"<div class='kb-text'>{highlight(h.chunk.text, query)}</div>{note}</div>")
-    return "\n".join(parts)
+        groups.setdefault(h.document.doc_id, []).append(h)
+    out = [f"<p class='kb-count'>{len(hits)} resultaten in {len(groups)} document(en){active}</p>"]
+    for doc_id, group in groups.items():
+        d = group[0].document
+        many = f"<p class='kb-group-count'>{len(group)} passages in {_this(d)}</p>" if len(group) > 1 else ""
+        note = (f"<div class='kb-newer'>Er is een nieuwere brief in dit dossier: {e(newer[doc_id])}</div>"
+                if doc_id in newer else "")
+        out.append(f"<section class='kb-doc'><div class='kb-meta'>{_meta(d, None)} · "
+                   f"{document_link(d)}</div>{many}{note}{''.join(_hit(h, query) for h in group)}</section>")
+    return "\n".join(out)
+
+
+def describe_filters(f: SearchFilters, titles: dict[str, str]) -> str:
+    """The filters in force, as the results line names them ('Kamerbrief; vanaf 1 januari 2022')."""
+    parts = [", ".join(TYPE_LABELS.get(t, t) for t in f.doc_types)] if f.doc_types else []
+    if f.since:
+        parts.append(f"vanaf {format_date_nl(f.since.isoformat())}")
+    if f.until:
+        parts.append(f"tot en met {format_date_nl(f.until.isoformat())}")
+    if f.doc_ids:
+        parts.append("alleen " + ", ".join(titles.get(i, i) for i in f.doc_ids))
+    return "; ".join(parts)
+
+
+def _this(d: Document) -> str:
+    return "deze brief" if d.doc_type == "kamerbrief" else "dit document"
+
+
+def _hit(h: Hit, query: str) -> str:
+    where = [f"{h.rank}."] + ([f"pagina {h.chunk.page}"] if h.chunk.page else []) + (
+        [e(h.chunk.section)] if h.chunk.section else [])
+    ocr = " · <span class='kb-ocr'>OCR</span>" if h.chunk.page in h.document.ocr_pages else ""
+    return (f"<div class='kb-hit'><div class='kb-hit-meta'>{' · '.join(where)}{ocr} · "
+            f"{document_link(h.document, h.chunk.chunk_id, 'Openen in het document')}</div>"
+            f"<p class='kb-snippet'>{highlight(snippet(h.chunk.text, query), query)}</p>"
+            f"<details class='kb-more'><summary>Hele passage</summary>"
+            f"<div class='kb-text'>{highlight(h.chunk.text, query)}</div></details></div>")
+
+
+def snippet(text: str, query: str, max_words: int = SNIPPET_WORDS) -> str:
+    """The one or two sentences of a passage that share most of the query's words, in their
+    order, within max_words."""
+    sentences = [s for s in whole_sentences(text) if s.strip()]
+    terms = {w for w in words(query) if len(w) > 3}
+
+    def overlap(s: str) -> int:
+        have = words(s)
+        return sum(any(w.startswith(t) for w in have) for t in terms)
+
+    best = sorted(sorted(range(len(sentences)), key=lambda i: -overlap(sentences[i]))[:2])
+    chosen = " ".join(sentences[i] for i in best) if best else text
+    cut = chosen.split()
+    return chosen if len(cut) <= max_words else " ".join(cut[:max_words]) + " …"
+
+
+def document_link(d: Document, chunk_id: str = "", label: str = "Document openen") -> str:
+    """A link that opens the document (at a passage), in a new tab."""
+    return f"<a class='kb-open' href='{e(document_href(d.doc_id, chunk_id))}' target='_blank' rel='noopener'>{label}</a>"
 
 
 def render_passage(p: Passage, quote: str) -> str:
@@ -69,12 +129,41 @@ def render_passage(p: Passage, quote: str) -> str:
     before = f"<span class='kb-context'>… {e(p.before)} </span>" if p.before else ""
     after = f"<span class='kb-context'> {e(p.after)} …</span>" if p.after else ""
     return (f"<div class='kb-passage'><div class='kb-meta'>{_meta(p.document, p.chunk.page, p.chunk.section)}"
-            f" · {e(p.document.source)}</div><p>{before}{body}{after}</p></div>")
+            f" · {e(p.document.source)} · {document_link(p.document, p.chunk.chunk_id, 'Openen in het document')}"
+            f"</div><p>{before}{body}{after}</p></div>")
 
 
 def render_answer(ans: Answer, passages: dict[str, Passage]) -> str:
-    """The answer: the direct answer first, its answering phrase marked, then the numbered
-    citations; each opens its passage in context. A generated answer is shown as written."""
+    """The answer in the reader's language (lang set for screen readers): the direct answer first,
+    its answering phrase marked, then the numbered citations; each opens its passage in context."""
+    return f"<div class='kb-answer-block' lang='{e(ans.language)}'>{_answer_body(ans, passages)}</div>"
+
+
+def answer_as_text(ans: Answer) -> str:
+    """The answer as plain text with its numbered sources, to paste into a memo."""
+    lines = [ans.answer]
+    if ans.citations:
+        lines += ["", "Bronnen:"]
+        for n, c in enumerate(ans.citations, 1):
+            where = [x for x in (format_date_nl(c.date), f"Kamerstuk {c.kamerstuk}" if c.kamerstuk else "",
+                                 f"pagina {c.page}" if c.page else "") if x]
+            lines.append(f"[{n}] {c.title} ({', '.join(where)}), {c.source}")
+    return "\n".join(lines)
+
+
+DOCUMENT_COLUMNS = ["Titel", "Soort", "Datum", "Kamerstuk", "Organisatie", "Pagina's", "Passages", "Bestand"]
+
+
+def document_rows(docs: Sequence[Document], passages: dict[str, int], kind: str = "", year: str = "") -> list[list[Any]]:
+    """The Documenten table, newest first, for one kind and year or all; ISO dates so that the
+    column sorts by date."""
+    chosen = [d for d in docs if (not kind or d.doc_type == kind) and (not year or (d.date or "").startswith(year))]
+    return [[d.title, TYPE_LABELS.get(d.doc_type, d.doc_type), d.date or "", d.kamerstuk or "", d.organisation or "",
+             d.page_count or "", passages.get(d.doc_id, 0), ", ".join((d.source, *d.aliases))]
+            for d in sorted(chosen, key=lambda d: d.date or "", reverse=True)]
+
+
+def _answer_body(ans: Answer, passages: dict[str, Passage]) -> str:
     if not ans.answered:
         return f"<p class='kb-answer kb-declined'>{e(ans.answer)}</p>"
     if ans.points:

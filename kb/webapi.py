@@ -8,19 +8,22 @@ deadline (KB_REQUEST_SECONDS): past it the client gets 503 instead of waiting on
 from __future__ import annotations
 
 import asyncio
+import html
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Annotated, Any, Protocol, TypeVar
 
 import anyio.to_thread
 from fastapi import FastAPI, Query
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kb.answer import Answer
 from kb.diploma import diploma_lookup
+from kb.docweb import add_document_pages
 from kb.limits import (
     MAX_BODY_BYTES,
     MAX_HISTORY_TURNS,
@@ -95,6 +98,8 @@ class Served(Protocol):
 
     def ask(self, question: str, history: list[str] | None = None) -> Answer: ...
 
+    def corpus_roots(self) -> Sequence[Path]: ...
+
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ApiError, "description": "Body is geen geldige JSON"},
@@ -110,12 +115,20 @@ def build_api(kbase: Served) -> Any:
     api.add_middleware(ApiGuard, limit=MAX_BODY_BYTES, prefix="/api/", allowed=allowed)
 
     @api.exception_handler(RequestValidationError)
-    def invalid(request: Any, exc: RequestValidationError) -> JSONResponse:
+    def invalid(request: Any, exc: RequestValidationError) -> Response:
+        if not request.url.path.startswith("/api/"):
+            return http_error(request, StarletteHTTPException(404, "Dit adres wijst geen document aan."))
         status, message = validation_message(exc.errors())
         return JSONResponse({"detail": message}, status)
 
     @api.exception_handler(StarletteHTTPException)
-    def http_error(request: Any, exc: StarletteHTTPException) -> JSONResponse:
+    def http_error(request: Any, exc: StarletteHTTPException) -> Response:
+        if not request.url.path.startswith("/api/"):  # a document page: a page that says why
+            reason = str(exc.detail) if exc.status_code == 404 else "Dit verzoek kan niet worden uitgevoerd."
+            return HTMLResponse(f"<!DOCTYPE html><html lang='nl'><head><meta charset='utf-8'><title>Niet gevonden"
+                                f"</title></head><body><main><h1>Niet gevonden</h1><p>{html.escape(reason)}</p>"
+                                "<p><a href='/'>Terug naar de kennisbank</a></p></main></body></html>",
+                                exc.status_code, headers=getattr(exc, "headers", None))
         dutch = {400: "De body van het verzoek is geen geldige JSON.", 404: "Niet gevonden."}
         return JSONResponse({"detail": dutch.get(exc.status_code, str(exc.detail))}, exc.status_code,
                             headers=getattr(exc, "headers", None))
@@ -175,6 +188,7 @@ def build_api(kbase: Served) -> Any:
     def api_health() -> HealthResponse:
         return HealthResponse(status="ok", generation=kbase.generation())
 
+    add_document_pages(api, kbase)
     for route in api.routes:  # what the guard answers 405 for
         allowed.setdefault(getattr(route, "path", ""), set()).update(getattr(route, "methods", None) or ())
     return api

@@ -96,8 +96,7 @@ SECRET = "test-geheim-voor-ondertekende-sessies-0123456789"
 EVIL = ("Testdocument met opmaak. <script>window.__pwned = 1</script> en "
         "<img src=x onerror=\"window.__pwned = 2\"> mogen nooit uitgevoerd worden. "
         "Dit bestand test de escaping van documenttekst in de kennisbank.")
-APP_LETTERS = ("2020-03-09_kamerbrief_voortgang-grensoverschrijdende-samenwerking.txt",
-               "2022-05-13_kamerbrief_inzet-regios-aan-de-grens.txt", "catalog.toml")
+APP_LETTERS = tuple(sorted(p.name for p in CORPUS.iterdir() if p.is_file()))  # the five letters and the catalogue
 
 
 @dataclass(frozen=True)
@@ -151,7 +150,7 @@ def running_app(index: Path, env: dict[str, str], log: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
-    """`kb serve` on loopback over two letters, the roadmap and guide test fixtures and an escaping test file,
+    """`kb serve` on loopback over the five letters, the roadmap and guide test fixtures and an escaping test file,
     with the real model and an operator account."""
     base = tmp_path_factory.mktemp("app")
     corpus = base / "corpus"

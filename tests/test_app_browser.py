@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import time
 from pathlib import Path
@@ -61,9 +62,9 @@ def test_search_shows_dated_hits_with_highlights(browser, app_server: AppServer)
     page = _open(browser, app_server, "Zoeken")
     _search(page, "Benelux samenwerking")
     page.wait_for_selector("#search-output .kb-hit", timeout=60_000)
-    first = page.locator("#search-output .kb-hit").first
-    assert "2020" in first.locator(".kb-meta").inner_text()
-    assert first.locator("mark").count() > 0
+    first = page.locator("#search-output .kb-doc").first
+    assert re.search(r"\b20\d\d\b", first.locator(".kb-meta").first.inner_text())
+    assert first.locator(".kb-hit .kb-snippet mark").count() > 0
 
 
 def test_date_filter(browser, app_server: AppServer):
@@ -71,8 +72,9 @@ def test_date_filter(browser, app_server: AppServer):
     page.locator("#search-since textarea").fill("2022-01-01")
     _search(page, "grensoverschrijdende samenwerking")
     page.wait_for_selector("#search-output .kb-hit", timeout=60_000)
-    metas = page.locator("#search-output .kb-meta").all_inner_texts()
-    assert metas and all("2022" in m for m in metas)
+    metas = page.locator("#search-output .kb-doc > .kb-meta").all_inner_texts()
+    assert metas and all(re.search(r"\b20(2[2-9])\b", m) for m in metas), metas
+    assert "vanaf 1 januari 2022" in page.locator("#search-output .kb-count").inner_text()
 
 
 def test_dutch_question_cites_and_opens_the_passage(browser, app_server: AppServer):
@@ -150,6 +152,7 @@ def test_document_text_is_escaped(browser, app_server: AppServer):
     page = _open(browser, app_server, "Zoeken")
     _search(page, "escaping documenttekst testdocument opmaak")
     page.wait_for_selector("#search-output .kb-hit", timeout=60_000)
+    page.locator("#search-output .kb-more summary").first.click()  # the whole passage
     text = page.locator("#search-output").inner_text()
     assert "<script>" in text and "onerror" in text  # shown as text ...
     assert page.locator("#search-output script, #search-output img").count() == 0  # ... not as markup
@@ -211,4 +214,86 @@ def test_search_notes_a_newer_letter_in_the_dossier(browser, app_server: AppServ
     page.locator("#search-until textarea").fill("2020-12-31")
     _search(page, "Benelux samenwerking")
     page.wait_for_selector("#search-output .kb-newer", timeout=60_000)
-    assert "Inzet Regio's aan de grens" in page.locator("#search-output .kb-newer").first.inner_text()
+    assert "Voortgang programma Regio's aan de grens" in page.locator("#search-output .kb-newer").first.inner_text()
+    # once per document, not under every hit
+    assert page.locator("#search-output .kb-newer").count() == page.locator("#search-output .kb-doc:has(.kb-newer)").count()
+
+
+def test_ten_results_read_quickly_grouped_by_document(browser, app_server: AppServer):
+    page = _open(browser, app_server, "Zoeken")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    _search(page, "grensinformatiepunten")
+    page.wait_for_selector("#search-output .kb-count", timeout=60_000)
+    out = page.locator("#search-output")
+    assert out.locator(".kb-hit").count() == 10 and "10 resultaten in" in out.locator(".kb-count").inner_text()
+    assert len(out.inner_text().split()) <= 700  # before any passage is opened
+    assert out.locator(".kb-doc").count() < 10 and out.locator(".kb-group-count").count() >= 1
+    assert out.locator(".kb-more .kb-text").first.is_hidden()
+    out.locator(".kb-more summary").first.click()
+    assert out.locator(".kb-more .kb-text").first.is_visible()
+    page.locator("#search-since textarea").fill("2030-01-01")
+    _search(page, "grensinformatiepunten")
+    page.wait_for_selector("#search-output .kb-empty", timeout=60_000)
+    assert "Probeer" in out.inner_text() and "vanaf 1 januari 2030" in out.inner_text()
+
+
+def test_a_pdf_hit_opens_an_image_of_its_page(browser, app_server: AppServer):
+    page = _open(browser, app_server, "Zoeken")
+    _search(page, "Ablauf des Verfahrens Anerkennung Physiotherapeut Nordrhein-Westfalen")
+    page.wait_for_selector("#search-output .kb-hit", timeout=60_000)
+    hit = page.locator("#search-output .kb-hit", has_text="pagina 1").first
+    href = hit.locator("a.kb-open").get_attribute("href")
+    assert href and href.startswith("/doc?id=")
+    doc = browser.new_page()
+    doc.goto(app_server.url + href)
+    image = doc.locator(".page-view img")
+    image.wait_for(timeout=30_000)
+    doc.wait_for_function("document.querySelector('.page-view img').naturalWidth > 800", timeout=30_000)
+    assert "Pagina 1 van 1" in doc.locator("h2").first.inner_text()
+    assert doc.locator(".page-text mark#passage").count() == 1 and "downloaden" in doc.inner_text("dl")
+
+
+def test_the_dossier_view_lists_its_letters_in_date_order_the_newest_marked(browser, app_server: AppServer):
+    page = _open(browser, app_server, "Zoeken")
+    _search(page, "Benelux samenwerking")
+    page.wait_for_selector("#search-output .kb-doc", timeout=60_000)
+    href = page.locator("#search-output .kb-doc a.kb-open").first.get_attribute("href")
+    doc = browser.new_page()
+    doc.goto(app_server.url + href)
+    doc.get_by_role("link", name="Kamerstuk dossier 32 851").click()
+    doc.wait_for_selector("ol.dossier", timeout=30_000)
+    items = doc.locator("li.dossier-doc").all_inner_texts()
+    years = [int(re.search(r"\b(20\d\d)\b", i).group(1)) for i in items]  # type: ignore[union-attr]
+    assert years == sorted(years) and years[-1] == 2023 and len(items) == 4
+    assert "nieuwste" in items[-1] and not any("nieuwste" in i for i in items[:-1])
+
+
+def test_the_documents_table_shows_every_column_and_filters(browser, app_server: AppServer):
+    page = _open(browser, app_server, "Documenten")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    table = page.locator("#documents")
+    table.get_by_text("Voortgang programma Regio's aan de grens").wait_for(timeout=60_000)
+    for column in ("Datum", "Passages", "Bestand"):
+        box = table.get_by_role("columnheader", name=column).first.bounding_box()
+        assert box and box["x"] + box["width"] <= 1280, (column, box)  # visible without scrolling
+    _choose(page, "#documents-kind", "Roadmap")
+    page.wait_for_function("!document.querySelector('#documents').innerText.includes('Voortgang programma')",
+                           timeout=30_000)
+    text = table.inner_text()
+    assert "Roadmap fysiotherapeut" in text and "Voortgang programma" not in text
+
+
+def test_an_answer_copies_as_text_with_its_sources(browser, app_server: AppServer):
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto(app_server.url + "/", wait_until="domcontentloaded")
+    page.get_by_role("tab", name="Vragen").click()
+    page.locator("#ask-input textarea").fill("Wat zei de brief van maart 2020 over de Benelux?")
+    page.locator("#ask-button").click()
+    page.wait_for_selector("#ask-output .kb-citations li", timeout=60_000)
+    page.get_by_text("Laatste antwoord als tekst").click()
+    page.locator("#ask-copy button").first.click()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert "Bronnen:" in copied and "[1] " in copied and "9 maart 2020" in copied and "Kamerstuk 32 851" in copied
+    assert page.locator("#ask-output .kb-answer-block").first.get_attribute("lang") == "nl"
+    context.close()
