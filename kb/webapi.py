@@ -22,7 +22,7 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kb.answer import Answer
-from kb.diploma import diploma_lookup
+from kb.diploma import PROFESSIONS, ROUTES, diploma_lookup
 from kb.docweb import add_document_pages
 from kb.limits import (
     MAX_BODY_BYTES,
@@ -101,6 +101,9 @@ class Served(Protocol):
     def corpus_roots(self) -> Sequence[Path]: ...
 
 
+# the schema lists what the API takes: profession keys, and each route as NL→DE or NL-DE
+PROFESSION_KEYS = [p.key for p in PROFESSIONS]
+ROUTE_FORMS = [*ROUTES, *(r.replace("→", "-") for r in ROUTES)]
 ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ApiError, "description": "Body is geen geldige JSON"},
     413: {"model": ApiError, "description": "Verzoek groter dan toegestaan"},
@@ -174,8 +177,10 @@ def build_api(kbase: Served) -> Any:
         return AskResponse(question=req.question, **answer.to_dict())
 
     @api.get("/api/diploma", responses=ERRORS)
-    async def api_diploma(profession: Annotated[str, Query(max_length=80)],
-                          route: Annotated[str, Query(max_length=12)]) -> DiplomaResponse:
+    async def api_diploma(profession: Annotated[str, Query(json_schema_extra={"enum": PROFESSION_KEYS},
+                                                           max_length=40)],
+                          route: Annotated[str, Query(json_schema_extra={"enum": ROUTE_FORMS}, max_length=8)]
+                          ) -> DiplomaResponse:
         def run() -> DiplomaResponse:
             try:
                 return DiplomaResponse(**diploma_lookup(kbase.current(), profession, route).to_dict())
