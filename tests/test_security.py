@@ -20,6 +20,7 @@ from ingest.pipeline import build_index
 from kb.embed import HashingEmbedder
 from kb.embedded import EmbeddedStore
 from kb.settings import Settings
+from kb.tools import Tools
 
 PASSWORD = "lang-genoeg-wachtwoord"
 
@@ -92,10 +93,10 @@ def _kb(tmp_path: Path) -> KnowledgeBase:
 def test_the_pages_refuse_input_over_the_bounds_with_a_dutch_message(tmp_path: Path):
     h = Handlers(_kb(tmp_path))
     assert "te lang" in h.on_search("grens " * 1000, [], "", "", None, "Relevantie")
-    page, turns, kept = h.on_ask("grens " * 1000, [])
-    assert "te lang" in page and "2.000" in page and turns == [] and kept  # the question is kept to shorten
+    page, turns, kept, copied = h.on_ask("grens " * 1000, [])
+    assert "te lang" in page and "2.000" in page and turns == [] and kept and not copied  # kept to shorten
     with pytest.raises(ValueError, match="tussen 1 en 50"):
-        h.search("grens", 500)
+        Tools(h.kb).search("grens", 500)
 
 
 def test_operator_actions_need_a_signed_in_operator(tmp_path: Path):
