@@ -31,11 +31,16 @@ class DocumentView:
     has_file: bool
 
 
-def open_document(store: Store, doc_id: str, roots: Sequence[Path], chunk_id: str = "",
-                  page: int | None = None) -> DocumentView:
+def find_document(store: Store, doc_id: str) -> Document:
     doc = next((d for d in store.documents() if d.doc_id == doc_id), None)
     if doc is None:
         raise NotFound(f"geen document {doc_id!r} in de index")
+    return doc
+
+
+def open_document(store: Store, doc_id: str, roots: Sequence[Path], chunk_id: str = "",
+                  page: int | None = None) -> DocumentView:
+    doc = find_document(store, doc_id)
     chunks = sorted(store.chunks_of(doc_id), key=lambda c: c.ordinal)
     at = next((c for c in chunks if c.chunk_id == chunk_id), None)
     if chunk_id and at is None:

@@ -13,7 +13,15 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kb.docpage import render_document_page, render_dossier_page
-from kb.docview import NotFound, dossier_documents, open_document, page_png, sections_of, source_file
+from kb.docview import (
+    NotFound,
+    dossier_documents,
+    find_document,
+    open_document,
+    page_png,
+    sections_of,
+    source_file,
+)
 from kb.search import Searcher
 
 # doc_ids are readable paths ('uploads/brief-2024'): query parameters, never used as file paths
@@ -41,18 +49,16 @@ def add_document_pages(api: FastAPI, kbase: Documents) -> None:
 
     @api.get("/doc/page", include_in_schema=False)
     def page_image(id: DocId, n: Annotated[int, Query(ge=1, le=100_000)]) -> Response:
-        number = n
-        view = _found(lambda: open_document(store(), id, kbase.corpus_roots(), page=number))
-        path = source_file(view.document, kbase.corpus_roots())
+        # the document and its file only: the page's range is checked where it is rendered
+        path = source_file(_found(lambda: find_document(store(), id)), kbase.corpus_roots())
         if path is None or path.suffix.lower() != ".pdf":
             raise StarletteHTTPException(404, "Geen PDF-pagina voor dit document.")
-        return Response(_found(lambda: page_png(path, number)), media_type="image/png",
+        return Response(_found(lambda: page_png(path, n)), media_type="image/png",
                         headers={"Cache-Control": "private, max-age=3600"})
 
     @api.get("/doc/file", include_in_schema=False)
     def original(id: DocId) -> FileResponse:
-        view = _found(lambda: open_document(store(), id, kbase.corpus_roots()))
-        path = source_file(view.document, kbase.corpus_roots())
+        path = source_file(_found(lambda: find_document(store(), id)), kbase.corpus_roots())
         if path is None:
             raise StarletteHTTPException(404, "Het originele bestand is niet beschikbaar.")
         return FileResponse(path, filename=path.name)
