@@ -283,6 +283,33 @@ def test_the_documents_table_shows_every_column_and_filters(browser, app_server:
     assert "Roadmap fysiotherapeut" in text and "Voortgang programma" not in text
 
 
+def _sort(page, table, column: str, order: str) -> None:  # type: ignore[no-untyped-def]
+    """Gradio's column menu: the button shows on hover; "Sort ascending" / "Sort descending"."""
+    header = table.get_by_role("columnheader", name=column).first
+    header.hover()
+    header.get_by_role("button", name="Open cell menu").click(timeout=10_000)
+    page.get_by_role("menuitem", name=f"Sort {order}").click(timeout=10_000)
+
+
+def test_the_documents_table_sorts_by_any_column(browser, app_server: AppServer):
+    page = _open(browser, app_server, "Documenten")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    table = page.locator("#documents")
+    table.get_by_text("Voortgang programma Regio's aan de grens").wait_for(timeout=60_000)
+    for order in ("ascending", "descending", "ascending"):
+        _sort(page, table, "Datum", order)
+        page.wait_for_timeout(500)
+        dates = _dates_in_row_order(table)
+        assert dates == sorted(dates, reverse=order == "descending") and len(dates) >= 5, (order, dates)
+    assert dates[0] == "2018-04-20", dates  # ascending: the oldest letter first
+
+
+def _dates_in_row_order(table) -> list[str]:  # type: ignore[no-untyped-def]
+    rows = table.locator("[role=row]").all_inner_texts()[1:]
+    found = [re.search(r"\b(\d{4}-\d{2}(?:-\d{2})?)\b", row) for row in rows]
+    return [m.group(1) for m in found if m]
+
+
 def test_an_answer_copies_as_text_with_its_sources(browser, app_server: AppServer):
     context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
     page = context.new_page()
