@@ -26,11 +26,12 @@ from kb.backend import open_store
 from kb.conversation import respond
 from kb.dates import format_date_nl
 from kb.diploma import diploma_lookup
+from kb.docview import later_in_dossier
 from kb.embed import make_embedder
 from kb.generate import make_llm
 from kb.limits import InputRejected, check_top_k, parse_iso_date
 from kb.passage import passage_context
-from kb.records import DOC_TYPES, Hit, SearchFilters, later_in_dossier
+from kb.records import DOC_TYPES, Hit, SearchFilters
 from kb.render import (
     TYPE_LABELS,
     answer_as_text,
@@ -122,9 +123,11 @@ class Handlers:
             return _error(str(e))
         if order == "Nieuwste eerst":
             hits = sorted(hits, key=lambda h: h.document.date or "", reverse=True)
-        docs = searcher.store.documents()
-        later = {k: f"{d.title} ({format_date_nl(d.date)})" for k, d in later_in_dossier(docs).items()}
-        return render_hits(hits, query, later, describe_filters(filters, {d.doc_id: d.title for d in docs}))
+        store = searcher.store
+        later = {k: f"{d.title} ({format_date_nl(d.date)})"
+                 for k, d in later_in_dossier(store, (h.document for h in hits)).items()}
+        titles = {k: d.title for k, d in store.documents_by_id(filters.doc_ids or ()).items()}
+        return render_hits(hits, query, later, describe_filters(filters, titles))
 
     def on_ask(self, question: str, turns: list[list[str]]) -> tuple[str, list[list[str]], str, str]:
         if not (question or "").strip():
@@ -191,7 +194,7 @@ class Handlers:
     def on_delete(self, doc_id: str | None, token: str) -> str:
         if not self.kb.operators.is_operator(token):
             return "Alleen een ingelogde beheerder kan documenten verwijderen."
-        doc = next((d for d in self.kb.store.documents() if d.doc_id == doc_id), None)
+        doc = self.kb.store.documents_by_id([doc_id or ""]).get(doc_id or "")
         if doc is None:
             return "Kies een document uit de lijst."
         roots = corpus_roots(self.kb.settings, self.kb.store.manifest())

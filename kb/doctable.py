@@ -3,7 +3,7 @@ numpy operations instead of a Python call per document (10,000 documents at 1M c
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -49,3 +49,33 @@ class DocTable:
         if f.until:
             keep &= self.start <= np.datetime64(f.until, "D")
         return keep
+
+
+@dataclass(frozen=True)
+class DocIndex:
+    """A generation's documents with the lookups a request needs, built once when the generation
+    loads: by id, by dossier (oldest first), and as a DocTable."""
+
+    docs: tuple[Document, ...]
+    by_id: dict[str, Document]
+    by_dossier: dict[str, tuple[Document, ...]]
+    table: DocTable
+
+    @classmethod
+    def of(cls, docs: Sequence[Document]) -> DocIndex:
+        dossiers: dict[str, list[Document]] = {}
+        for d in docs:
+            if d.dossier:
+                dossiers.setdefault(d.dossier, []).append(d)
+        ordered = {k: tuple(sorted(v, key=lambda d: (d.date or "", d.number or "", d.doc_id)))
+                   for k, v in dossiers.items()}
+        return cls(tuple(docs), {d.doc_id: d for d in docs}, ordered, DocTable.of(docs))
+
+    def documents_by_id(self, doc_ids: Iterable[str]) -> dict[str, Document]:
+        return {i: self.by_id[i] for i in doc_ids if i in self.by_id}
+
+    def dossier(self, dossier: str) -> list[Document]:
+        return list(self.by_dossier.get(dossier, ()))
+
+
+EMPTY = DocIndex.of([])

@@ -5,14 +5,14 @@ when it lies inside the indexed corpus, and a PDF page rendered as an image (PDF
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from kb.records import Chunk, Document
 from kb.sentences import split_sentences
-from kb.store import Store
+from kb.store import StoreReader
 
 PAGE_SCALE = 1.5  # 72 dpi x 1.5: an A4 page 893 px wide, readable beside its text
 
@@ -31,14 +31,14 @@ class DocumentView:
     has_file: bool
 
 
-def find_document(store: Store, doc_id: str) -> Document:
-    doc = next((d for d in store.documents() if d.doc_id == doc_id), None)
+def find_document(store: StoreReader, doc_id: str) -> Document:
+    doc = store.documents_by_id([doc_id]).get(doc_id)
     if doc is None:
         raise NotFound(f"geen document {doc_id!r} in de index")
     return doc
 
 
-def open_document(store: Store, doc_id: str, roots: Sequence[Path], chunk_id: str = "",
+def open_document(store: StoreReader, doc_id: str, roots: Sequence[Path], chunk_id: str = "",
                   page: int | None = None) -> DocumentView:
     doc = find_document(store, doc_id)
     chunks = sorted(store.chunks_of(doc_id), key=lambda c: c.ordinal)
@@ -49,7 +49,7 @@ def open_document(store: Store, doc_id: str, roots: Sequence[Path], chunk_id: st
     if shown is not None and not 1 <= shown <= max(doc.page_count, 1):
         raise NotFound(f"dit document heeft geen pagina {shown}")
     return DocumentView(doc, tuple(without_overlap(chunks)), at, shown if doc.page_count else None,
-                        tuple(dossier_documents(store.documents(), doc.dossier)), source_file(doc, roots) is not None)
+                        tuple(store.dossier(doc.dossier) if doc.dossier else ()), source_file(doc, roots) is not None)
 
 
 def without_overlap(chunks: Sequence[Chunk]) -> list[tuple[Chunk, str]]:
@@ -63,10 +63,16 @@ def without_overlap(chunks: Sequence[Chunk]) -> list[tuple[Chunk, str]]:
     return out
 
 
-def dossier_documents(documents: Sequence[Document], dossier: str | None) -> list[Document]:
-    if not dossier:
-        return []
-    return sorted((d for d in documents if d.dossier == dossier), key=lambda d: (d.date or "", d.number or ""))
+def later_in_dossier(store: StoreReader, documents: Iterable[Document]) -> dict[str, Document]:
+    """doc_id -> the newest later document of the same Kamerstuk dossier, where there is one; a
+    lookup per document in the store's dossier index, whatever the archive's size."""
+    later: dict[str, Document] = {}
+    for d in documents:
+        members = store.dossier(d.dossier) if d.dossier and d.date else []
+        newest = members[-1] if members else None  # oldest first: the last is the newest
+        if newest is not None and (newest.date or "") > (d.date or ""):
+            later[d.doc_id] = newest
+    return later
 
 
 def source_file(doc: Document, roots: Sequence[Path]) -> Path | None:

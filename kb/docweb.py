@@ -15,7 +15,6 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from kb.docpage import render_document_page, render_dossier_page
 from kb.docview import (
     NotFound,
-    dossier_documents,
     find_document,
     open_document,
     page_png,
@@ -66,7 +65,7 @@ def add_document_pages(api: FastAPI, kbase: Documents) -> None:
     @api.get("/dossier", response_class=HTMLResponse, include_in_schema=False)
     def dossier(nr: Annotated[str, Query(min_length=1, max_length=40)]) -> HTMLResponse:
         s, dossier = store(), nr
-        docs = dossier_documents(s.documents(), dossier)
+        docs = s.dossier(dossier)
         if not docs:
             raise StarletteHTTPException(404, "Geen documenten in dit dossier.")
         sections = {d.doc_id: sections_of(s.chunks_of(d.doc_id)) for d in docs}

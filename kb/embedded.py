@@ -16,7 +16,7 @@ import os
 import shutil
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -24,13 +24,12 @@ from typing import Any
 
 import numpy as np
 
-from kb.doctable import DocTable
-from kb.fusion import reciprocal_rank_fusion
+from kb.doctable import EMPTY, DocIndex, DocTable
 from kb.lexical import LexicalIndex
+from kb.ranking import Candidate, RankingSpec, reference_rank
 from kb.records import BuildReport, Chunk, Document, SearchFilters
 from kb.store import (
     CHUNK_COLUMNS,
-    Candidate,
     Changeset,
     IndexBusy,
     Manifest,
@@ -51,11 +50,10 @@ class _Generation:
     name: str
     path: Path
     manifest: Manifest
-    docs: list[Document]
+    docs: DocIndex
     vectors: VectorIndex
     lexical: LexicalIndex
     vec_doc: np.ndarray  # doc ordinal per row of lexical.ids (sorted vector ids)
-    table: DocTable
     db: sqlite3.Connection
     lock: threading.Lock
 
@@ -101,8 +99,8 @@ class EmbeddedStore:
         vec_doc = np.fromiter((ordinal[r[1]] for r in rows), dtype=np.int32, count=len(rows))
         if not np.array_equal(lexical.ids, np.fromiter((r[0] for r in rows), np.int64, len(rows))):
             raise RuntimeError(f"{path}: lexical rows and chunk table disagree; rebuild with kb ingest --full")
-        return _Generation(name, path, manifest, docs, VectorIndex.load(path / "vectors.faiss"),
-                           lexical, vec_doc, DocTable.of(docs), db, threading.Lock())
+        return _Generation(name, path, manifest, DocIndex.of(docs), VectorIndex.load(path / "vectors.faiss"),
+                           lexical, vec_doc, db, threading.Lock())
 
     def snapshot(self) -> EmbeddedStore:
         view = copy.copy(self)
@@ -116,11 +114,20 @@ class EmbeddedStore:
     def manifest(self) -> Manifest | None:
         return self._gen.manifest if self._gen else None
 
+    def _docs(self) -> DocIndex:
+        return self._gen.docs if self._gen else EMPTY
+
     def doc_table(self) -> DocTable:
-        return self._gen.table if self._gen else DocTable.of([])
+        return self._docs().table
 
     def documents(self) -> list[Document]:
-        return list(self._gen.docs) if self._gen else []
+        return list(self._docs().docs)
+
+    def documents_by_id(self, doc_ids: Iterable[str]) -> dict[str, Document]:
+        return self._docs().documents_by_id(doc_ids)
+
+    def dossier(self, dossier: str) -> list[Document]:
+        return self._docs().dossier(dossier)
 
     def chunks(self, chunk_ids: Sequence[str]) -> list[Chunk]:
         g = self._gen
@@ -144,14 +151,14 @@ class EmbeddedStore:
         """Boolean mask over rows, or None when nothing is filtered."""
         if filters is None or filters.is_empty():
             return None
-        return g.table.mask(filters)[g.vec_doc] if len(g.vec_doc) else np.zeros(0, dtype=bool)
+        return g.docs.table.mask(filters)[g.vec_doc] if len(g.vec_doc) else np.zeros(0, dtype=bool)
 
     def _candidates(self, g: _Generation, rows: np.ndarray, scores: np.ndarray) -> list[Candidate]:
         ids = g.lexical.ids[rows]
         marks = ",".join("?" * len(ids))
         by_vid = dict(g.query(f"SELECT vector_id, chunk_id FROM chunks WHERE vector_id IN ({marks})",
                               [int(i) for i in ids])) if len(ids) else {}
-        return [Candidate(by_vid[int(v)], g.docs[int(g.vec_doc[r])].doc_id, float(s))
+        return [Candidate(by_vid[int(v)], g.docs.docs[int(g.vec_doc[r])].doc_id, float(s))
                 for v, r, s in zip(ids, rows, scores, strict=True)]
 
     def dense_candidates(self, vector: np.ndarray, top_k: int,
@@ -179,18 +186,8 @@ class EmbeddedStore:
         rows = rows[np.argsort(-scores[rows], kind="stable")]
         return self._candidates(g, rows, scores[rows])
 
-    def fused_candidates(self, vector: np.ndarray, lexical_query: str, lexical_weight: float, top_k: int,
-                         rrf_k: int, filters: SearchFilters | None = None) -> list[Candidate]:
-        lists = [self.dense_candidates(vector, top_k, filters)]
-        weights = [1.0]
-        if lexical_weight > 0 and lexical_query.strip():
-            lists.append(self.lexical_candidates(lexical_query, top_k, filters))
-            weights.append(lexical_weight)
-        if len(lists) == 1:
-            return lists[0]
-        by_id = {c.chunk_id: c for cs in lists for c in cs}
-        fused = reciprocal_rank_fusion([[c.chunk_id for c in cs] for cs in lists], k=rrf_k, weights=weights)
-        return [Candidate(cid, by_id[cid].doc_id, score) for cid, score in fused]
+    def rank(self, spec: RankingSpec) -> list[Candidate]:
+        return reference_rank(self, spec)  # in-process, the reference is the native way
 
     def term_stats(self, stems: Sequence[str], words: Sequence[str] = ()) -> TermStats:
         g = self._gen

@@ -13,7 +13,7 @@ import threading
 import numpy as np
 
 from kb.embed import Embedder
-from kb.store import Store
+from kb.store import StoreReader
 
 PROBES = (
     "Hoe bak ik een appeltaart?", "Wat is de hoofdstad van Peru?", "Wie won het WK voetbal in 1974?",
@@ -29,7 +29,7 @@ _lock = threading.Lock()
 _floors: dict[tuple[str, ...], float] = {}
 
 
-def noise_floor(store: Store, embedder: Embedder) -> float:
+def noise_floor(store: StoreReader, embedder: Embedder) -> float:
     """Mean best dense score of the probes in the store's live generation (cached per generation)."""
     manifest = store.manifest()
     # a generation is told apart from another index's of the same name by when it was built

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from kb.records import Chunk, Document
 from kb.sentences import split_sentences
-from kb.store import Store
+from kb.store import StoreReader
 
 CONTEXT_SENTENCES = 3
 
@@ -19,13 +19,13 @@ class Passage:
     after: str  # the sentences just after it
 
 
-def passage_context(store: Store, chunk_id: str, sentences: int = CONTEXT_SENTENCES) -> Passage | None:
+def passage_context(store: StoreReader, chunk_id: str, sentences: int = CONTEXT_SENTENCES) -> Passage | None:
     """The passage with up to `sentences` sentences of its neighbours, or None when it is gone."""
     found = store.chunks([chunk_id])
     if not found:
         return None
     chunk = found[0]
-    docs = {d.doc_id: d for d in store.documents()}
+    docs = store.documents_by_id([chunk.doc_id])
     if chunk.doc_id not in docs:
         return None
     siblings = store.chunks_of(chunk.doc_id)

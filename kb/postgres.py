@@ -12,22 +12,24 @@ import contextlib
 import json
 import logging
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 import numpy as np
 
-from kb.doctable import DocTable
+from kb.doctable import EMPTY, DocIndex, DocTable
 from kb.lexical import substrings, words
 from kb.pglexical import LEXICAL_SQL, MAX_CANDIDATE_ROWS, lexical_params, query_text
+from kb.pgrank import DENSE_SQL, rank_sql
 from kb.pgschema import ADVISORY_LOCK, VISIBLE, schema_sql
+from kb.ranking import Candidate, RankingSpec
 from kb.records import BuildReport, Chunk, Document, SearchFilters
 from kb.store import (
     CHUNK_COLUMNS,
-    Candidate,
     Changeset,
+    IndexBusy,
     Manifest,
     StoreError,
     TermStats,
@@ -38,16 +40,12 @@ from kb.store import (
 log = logging.getLogger(__name__)
 # HNSW returns at most ef_search rows; our candidate lists are 100 long, filters thin them out.
 EF_SEARCH = 200
-# {s} schema, {visible} generation filter, {where} document filter; braces doubled for .format twice.
-_DENSE = ("SELECT chunk_id, doc_id, embedding <=> %(v)s AS dist FROM {{s}}.chunks WHERE {{visible}}{where} "
-          "ORDER BY dist LIMIT %(k)s")
 
 
 class _Generation(NamedTuple):
     number: int
     manifest: Manifest
-    docs: list[Document]
-    table: DocTable
+    docs: DocIndex
     terms: int  # total document length, for BM25's average
 
 
@@ -146,7 +144,7 @@ class PostgresStore:
             rows = conn.execute(f"SELECT json FROM {self.schema}.documents WHERE {VISIBLE} ORDER BY doc_id",
                                 {"g": gen}).fetchall()
         docs = [Document.from_dict(r[0]) for r in rows]
-        return _Generation(gen, Manifest.from_dict(m[0]), docs, DocTable.of(docs), int(m[1]))
+        return _Generation(gen, Manifest.from_dict(m[0]), DocIndex.of(docs), int(m[1]))
 
     def snapshot(self) -> PostgresStore:
         view = object.__new__(PostgresStore)
@@ -166,13 +164,21 @@ class PostgresStore:
         s = self._state()
         return s.manifest if s else None
 
-    def documents(self) -> list[Document]:
+    def _docs(self) -> DocIndex:
         s = self._state()
-        return list(s.docs) if s else []
+        return s.docs if s else EMPTY
+
+    def documents(self) -> list[Document]:
+        return list(self._docs().docs)
+
+    def documents_by_id(self, doc_ids: Iterable[str]) -> dict[str, Document]:
+        return self._docs().documents_by_id(doc_ids)
+
+    def dossier(self, dossier: str) -> list[Document]:
+        return self._docs().dossier(dossier)
 
     def doc_table(self) -> DocTable:
-        s = self._state()
-        return s.table if s else DocTable.of([])
+        return self._docs().table
 
     def _query(self, sql: str, params: dict[str, Any], ann_k: int = 0) -> list[Any]:
         """`sql` with {s} and {visible} filled in, on the pinned (else live) generation. ann_k > 0:
@@ -199,18 +205,21 @@ class PostgresStore:
                            {"d": doc_id})
         return [chunk_from_row(r) for r in rows]
 
-    def _allowed(self, filters: SearchFilters | None) -> tuple[str, dict[str, Any]]:
+    def _allowed_ids(self, filters: SearchFilters | None) -> list[str] | None:
         if filters is None or filters.is_empty():
-            return "", {}
+            return None
         table = self.doc_table()
-        return " AND doc_id = ANY(%(allowed)s)", {"allowed": table.doc_ids[table.mask(filters)].tolist()}
+        return list(table.doc_ids[table.mask(filters)].tolist())
+
+    def _allowed(self, filters: SearchFilters | None) -> tuple[str, dict[str, Any]]:
+        ids = self._allowed_ids(filters)
+        return ("", {}) if ids is None else (" AND doc_id = ANY(%(allowed)s)", {"allowed": ids})
 
     def dense_candidates(self, vector: np.ndarray, top_k: int,
                          filters: SearchFilters | None = None) -> list[Candidate]:
         where, params = self._allowed(filters)
-        rows = self._query(f"SELECT chunk_id, doc_id, 1 - (embedding <=> %(v)s) FROM {{s}}.chunks "
-                            f"WHERE {{visible}}{where} ORDER BY embedding <=> %(v)s LIMIT %(k)s",
-                            {"v": np.asarray(vector, dtype=np.float32), "k": top_k, **params}, top_k)
+        rows = self._query(DENSE_SQL.format(where=where), {"v": np.asarray(vector, dtype=np.float32), "k": top_k,
+                                                           **params}, top_k)
         return [Candidate(r[0], r[1], float(r[2])) for r in rows]
 
     def lexical_candidates(self, query: str, top_k: int,
@@ -223,21 +232,11 @@ class PostgresStore:
                            {**params, **allowed})
         return [Candidate(r[0], r[1], float(r[2])) for r in rows]
 
-    def fused_candidates(self, vector: np.ndarray, lexical_query: str, lexical_weight: float, top_k: int,
-                         rrf_k: int, filters: SearchFilters | None = None) -> list[Candidate]:
-        """Dense and keyword lists fused by reciprocal rank in one statement (kb.fusion's formula)."""
-        where, params = self._allowed(filters)
-        lexical = self._lexical(lexical_query, top_k) if lexical_weight > 0 else None
-        parts = [f"SELECT chunk_id, doc_id, 1.0 / (%(rrf)s + row_number() OVER (ORDER BY dist, chunk_id)) AS s "
-                 f"FROM ({_DENSE.format(where=where)}) d"]
-        if lexical is not None:
-            parts.append(f"SELECT chunk_id, doc_id, %(w)s / (%(rrf)s + row_number() OVER (ORDER BY rank DESC, "
-                         f"chunk_id)) FROM ({LEXICAL_SQL.format(where=where)}) l")
-        rows = self._query(f"SELECT chunk_id, doc_id, SUM(s) AS score FROM ({' UNION ALL '.join(parts)}) u "
-                           "GROUP BY chunk_id, doc_id ORDER BY score DESC, chunk_id",
-                           {**(lexical or {}), "v": np.asarray(vector, dtype=np.float32), "w": lexical_weight,
-                            "k": top_k, "rrf": rrf_k, **params}, top_k)
-        return [Candidate(r[0], r[1], float(r[2])) for r in rows]
+    def rank(self, spec: RankingSpec) -> list[Candidate]:
+        """The spec in one statement, all its lists' filters inside (kb.pgrank)."""
+        lexical = self._lexical(spec.lexical_query, spec.candidates) if spec.uses_keywords else None
+        sql, params = rank_sql(spec, [self._allowed_ids(r.filters) for r in spec.lists], lexical)
+        return [Candidate(r[0], r[1], float(r[2])) for r in self._query(sql, params, spec.candidates)]
 
     def _lexical(self, query: str, top_k: int) -> dict[str, Any] | None:
         """LEXICAL_SQL's parameters for `query`, None when it has no words to look up. The
@@ -247,7 +246,7 @@ class PostgresStore:
         if s is None or not ws:
             return None
         text = self._query_texts.get((s.number, query))
-        if text is None:  # a query that names years searches once per year: look its words up once
+        if text is None:  # the answer's sentence evidence asks again: look the words up once
             known = [r[0] for r in self._query("SELECT word FROM {s}.vocabulary WHERE word = ANY(%(w)s)",
                                                {"w": substrings(ws)})]
             if len(self._query_texts) > 1000:
@@ -280,12 +279,12 @@ class PostgresStore:
     # -- write side ------------------------------------------------------------------------
     @contextmanager
     def writer_lock(self) -> Iterator[None]:
-        """A session advisory lock: a second kb ingest waits here until the first is done."""
+        """A session advisory lock; a second writer gets IndexBusy, as on the embedded store."""
         conn = self._connect()
         try:
             if not conn.execute("SELECT pg_try_advisory_lock(%s)", (ADVISORY_LOCK,)).fetchone()[0]:
-                log.warning("another kb ingest is writing to %s; waiting for it", describe_url(self.url))
-                conn.execute("SELECT pg_advisory_lock(%s)", (ADVISORY_LOCK,))
+                raise IndexBusy(f"Schema {self.schema} on {describe_url(self.url)} is being rebuilt by another "
+                                "kb ingest; wait for it to finish and run kb ingest again")
             yield
         finally:
             conn.close()  # closing the session releases the lock, also after a crash

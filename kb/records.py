@@ -170,14 +170,3 @@ class BuildReport:
             "generation": self.generation,
             "metadata_sources": self.metadata_sources,
         }
-
-
-def later_in_dossier(documents: list[Document]) -> dict[str, Document]:
-    """doc_id -> the newest later document of the same Kamerstuk dossier, where there is one
-    (one pass over the documents: the newest of a dossier is later than all its others)."""
-    newest: dict[str, Document] = {}
-    for d in documents:
-        if d.dossier and d.date and (d.dossier not in newest or d.date > (newest[d.dossier].date or "")):
-            newest[d.dossier] = d
-    return {d.doc_id: newest[d.dossier] for d in documents
-            if d.dossier and d.date and d.date < (newest[d.dossier].date or "")}

@@ -8,16 +8,15 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from kb.dates import TimeRef, parse_time_refs, wants_latest
-from kb.doctable import DocTable
 from kb.embed import Embedder
-from kb.fusion import reciprocal_rank_fusion
 from kb.glossary import dutch_terms
 from kb.lang import detect_language
 from kb.lexical import words
 from kb.limits import check_filters, check_text
-from kb.records import Document, Hit, SearchFilters
+from kb.ranking import Candidate, RankedList, RankingSpec
+from kb.records import Hit, SearchFilters
 from kb.spelling import corrections
-from kb.store import Candidate, IndexNotFound, ModelMismatch, Store
+from kb.store import IndexNotFound, ModelMismatch, StoreReader
 from kb.translate import Translator, content_words
 
 # How much a list of passages from the letter a query names by its date counts against the
@@ -40,6 +39,8 @@ FOREIGN_DENSE_MIX = 0.5
 # was most misses (the keyword list had the evidence first, dense at 30-60). k=10 keeps the heads.
 SEARCH_RRF_K = 10
 CANDIDATES = 100
+# "The latest letter" means the newest document among this many best passages of the plain list.
+NEWEST_AMONG = 20
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ def analyze_query(query: str, foreign_lexical: float = FOREIGN_LEXICAL_WEIGHT) -
 
 
 class Searcher:
-    def __init__(self, store: Store, embedder: Embedder, time_weight: float = TIME_WEIGHT,
+    def __init__(self, store: StoreReader, embedder: Embedder, time_weight: float = TIME_WEIGHT,
                  candidates: int = CANDIDATES, foreign_lexical: float = FOREIGN_LEXICAL_WEIGHT,
                  rrf_k: int = SEARCH_RRF_K, translator: Translator | None = None,
                  foreign_dense: float = FOREIGN_DENSE_MIX) -> None:
@@ -112,19 +113,37 @@ class Searcher:
             return []
         filters = filters or SearchFilters()
         qa = self.analyze(query)
-        vector = self.search_vector(query, qa)
-        docs = {d.doc_id: d for d in self.store.documents()}
-        base = self._fused(vector, qa, filters)
-        groups = self._time_groups(qa, docs, self.store.doc_table(), base)
-        rankings = [[c.chunk_id for c in base]]
-        weights = [1.0]
+        spec = self.ranking_spec(qa, self.search_vector(query, qa), filters, top_k)
+        if qa.latest and not qa.time_refs:  # "the latest letter": the newest among the plain list's best
+            newest = self._newest(self.store.rank(replace(spec, top_k=NEWEST_AMONG)))
+            spec = self._with_groups(spec, filters, [{newest}] if newest else [])
+        return self._hits(self.store.rank(spec))
+
+    def ranking_spec(self, qa: QueryAnalysis, vector: np.ndarray, filters: SearchFilters,
+                     top_k: int) -> RankingSpec:
+        """What the store ranks: the plain list, and one list per time the query names."""
+        table = self.store.doc_table()
+        groups: list[set[str]] = []
+        for ref in qa.time_refs:
+            group = set(table.doc_ids[table.overlapping(*ref.bounds())])
+            if group and group not in groups:
+                groups.append(group)
+        spec = RankingSpec(vector, qa.lexical_query, qa.lexical_weight, self.candidates, self.rrf_k,
+                           (RankedList(filters),), top_k)
+        return self._with_groups(spec, filters, groups)
+
+    def _with_groups(self, spec: RankingSpec, filters: SearchFilters, groups: list[set[str]]) -> RankingSpec:
+        lists = list(spec.lists)
         for group in groups:
             scoped = replace(filters, doc_ids=tuple(sorted(group & set(filters.doc_ids or group))))
             if scoped.doc_ids:
-                rankings.append([c.chunk_id for c in self._fused(vector, qa, scoped)])
-                weights.append(self.time_weight)
-        fused = reciprocal_rank_fusion(rankings, k=self.rrf_k, weights=weights)[:top_k]
-        return self._hits(fused, docs)
+                lists.append(RankedList(scoped, self.time_weight))
+        return replace(spec, lists=tuple(lists))
+
+    def _newest(self, best: list[Candidate]) -> str | None:
+        docs = self.store.documents_by_id({c.doc_id for c in best})
+        dated = [docs[c.doc_id] for c in best if c.doc_id in docs and docs[c.doc_id].date]
+        return max(dated, key=lambda d: d.date or "").doc_id if dated else None
 
     def query_vector(self, query: str) -> np.ndarray:
         """The query's embedding, computed once for the searches and answers that ask it."""
@@ -168,33 +187,14 @@ class Searcher:
             return qa
         return replace(qa, lexical_query=f"{qa.lexical_query} {' '.join(fixed.values())}")
 
-    def _fused(self, vector: np.ndarray, qa: QueryAnalysis, filters: SearchFilters) -> list[Candidate]:
-        return self.store.fused_candidates(vector, qa.lexical_query, qa.lexical_weight, self.candidates,
-                                           self.rrf_k, filters)
-
-    @staticmethod
-    def _time_groups(qa: QueryAnalysis, docs: dict[str, Document], table: DocTable,
-                     base: list[Candidate]) -> list[set[str]]:
-        """One set of documents per time the query names (or the newest relevant one for 'latest')."""
-        groups: list[set[str]] = []
-        for ref in qa.time_refs:
-            group = set(table.doc_ids[table.overlapping(*ref.bounds())])
-            if group and group not in groups:
-                groups.append(group)
-        if qa.latest and not groups:
-            near = [docs[c.doc_id] for c in base[:20] if c.doc_id in docs and docs[c.doc_id].date]
-            if near:
-                newest = max(near, key=lambda d: d.date or "")
-                groups.append({newest.doc_id})
-        return groups
-
-    def _hits(self, fused: list[tuple[str, float]], docs: dict[str, Document]) -> list[Hit]:
-        chunks = {c.chunk_id: c for c in self.store.chunks([cid for cid, _ in fused])}
+    def _hits(self, ranked: list[Candidate]) -> list[Hit]:
+        chunks = {c.chunk_id: c for c in self.store.chunks([c.chunk_id for c in ranked])}
+        docs = self.store.documents_by_id({c.doc_id for c in ranked})
         hits: list[Hit] = []
-        for cid, score in fused:
-            chunk = chunks.get(cid)
+        for cand in ranked:
+            chunk = chunks.get(cand.chunk_id)
             if chunk is not None and chunk.doc_id in docs:
-                hits.append(Hit(len(hits) + 1, score, chunk, docs[chunk.doc_id]))
+                hits.append(Hit(len(hits) + 1, cand.score, chunk, docs[chunk.doc_id]))
         return hits
 
 

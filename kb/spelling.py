@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from kb.lexical import stem_words
-from kb.store import Store
+from kb.store import StoreReader
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyzàáâäèéêëïíîóôöúûüç"
 # Shorter words have too many neighbours that are other real words (raad/rand/road).
@@ -43,7 +43,7 @@ def dutch_words() -> frozenset[str]:
     return frozenset(SpellChecker(language="nl", distance=1).word_frequency.keys())
 
 
-def corrections(ws: Sequence[str], store: Store) -> dict[str, str]:
+def corrections(ws: Sequence[str], store: StoreReader) -> dict[str, str]:
     """word -> the corpus word to search for instead, for the query words the corpus lacks."""
     lexicon = dutch_words()
     asked = [w for w in dict.fromkeys(ws) if len(w) >= MIN_LETTERS and w.isalpha() and w not in lexicon]

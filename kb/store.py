@@ -1,8 +1,9 @@
-"""The Store seam: everything search and ingest need from an index, whatever engine holds it."""
+"""The Store seam: what search (StoreReader) and ingest (StoreWriter) need from an index, whatever
+engine holds it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -10,6 +11,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from kb.doctable import DocTable
+from kb.ranking import Candidate, RankingSpec
 from kb.records import BuildReport, Chunk, Document, SearchFilters
 
 FORMAT_VERSION = 1
@@ -60,13 +62,6 @@ class Manifest:
 
 
 @dataclass(frozen=True)
-class Candidate:
-    chunk_id: str
-    doc_id: str
-    score: float
-
-
-@dataclass(frozen=True)
 class TermStats:
     """How common words are in the live generation: for weighting a question's words by rarity
     and for telling a misspelt word from one the corpus has."""
@@ -91,8 +86,10 @@ class Changeset:
     deletes: tuple[str, ...] = ()  # doc_ids
 
 
-class Store(Protocol):
-    """Read side and write side of an index. One generation is visible at a time."""
+class StoreReader(Protocol):
+    """The read side of an index. One generation is visible at a time; per-request lookups cost
+    the same however large the archive (documents by id and dossier come from indexes built once
+    per generation)."""
 
     def manifest(self) -> Manifest | None: ...
 
@@ -100,15 +97,25 @@ class Store(Protocol):
         """Pick up a newer generation written by another process; True when it changed."""
         ...
 
-    def snapshot(self) -> Store:
+    def snapshot(self) -> StoreReader:
         """A read view pinned to the live generation: a request that reads through it sees one
         generation whole, even if a re-index goes live halfway through."""
         ...
 
-    def documents(self) -> list[Document]: ...
+    def documents(self) -> list[Document]:
+        """All documents (listings and re-index planning; not for per-request lookups)."""
+        ...
+
+    def documents_by_id(self, doc_ids: Iterable[str]) -> dict[str, Document]:
+        """The documents with these ids that the generation holds."""
+        ...
+
+    def dossier(self, dossier: str) -> list[Document]:
+        """The documents of one Kamerstuk dossier, oldest first (by date, then number)."""
+        ...
 
     def doc_table(self) -> DocTable:
-        """The same documents as arrays, for filters and dates over many documents at once."""
+        """The documents as arrays, for filters and dates over many documents at once."""
         ...
 
     def chunks(self, chunk_ids: Sequence[str]) -> list[Chunk]: ...
@@ -121,10 +128,8 @@ class Store(Protocol):
     def lexical_candidates(self, query: str, top_k: int,
                            filters: SearchFilters | None = None) -> list[Candidate]: ...
 
-    def fused_candidates(self, vector: np.ndarray, lexical_query: str, lexical_weight: float, top_k: int,
-                         rrf_k: int, filters: SearchFilters | None = None) -> list[Candidate]:
-        """top_k dense and top_k keyword candidates fused by reciprocal rank (kb.fusion's formula);
-        no keyword list when lexical_weight is 0 or the query is empty."""
+    def rank(self, spec: RankingSpec) -> list[Candidate]:
+        """The spec's ranking: equal to kb.ranking.reference_rank over this store's candidates."""
         ...
 
     def term_stats(self, stems: Sequence[str], words: Sequence[str] = ()) -> TermStats:
@@ -133,22 +138,34 @@ class Store(Protocol):
         ...
 
     def cached_vectors(self, content_hashes: Sequence[str]) -> dict[str, np.ndarray]:
-        """Vectors already computed for these embedded texts (the embedding cache)."""
+        """The stored vectors of these embedded texts: the embedding cache of a build, and the
+        passage vectors an answer compares its sentences with."""
         ...
 
-    def writer_lock(self) -> AbstractContextManager[None]:
-        """Held for a whole build; a second writer gets IndexBusy."""
+    def last_report(self) -> dict[str, Any] | None:
+        """The report of the last build (the operator's status)."""
         ...
+
+
+class StoreWriter(Protocol):
+    """The write side. Lock semantics, the same for every engine: one writer at a time; a second
+    writer's writer_lock() raises IndexBusy at once (naming the holder where it can) instead of
+    waiting, and a writer that dies releases the lock (a file lock, a database session)."""
+
+    def writer_lock(self) -> AbstractContextManager[None]: ...
 
     def write(self, changes: Changeset, manifest: Manifest, report: BuildReport) -> Manifest:
-        """Apply changes as a new generation and make it live atomically."""
+        """Apply changes as a new generation and make it live atomically; a failure leaves the
+        previous generation live and whole."""
         ...
 
     def record_report(self, report: BuildReport) -> None:
         """Keep the report of a build that changed nothing (no new generation)."""
         ...
 
-    def last_report(self) -> dict[str, Any] | None: ...
+
+class Store(StoreReader, StoreWriter, Protocol):
+    """An engine: both sides (kb.embedded.EmbeddedStore, kb.postgres.PostgresStore)."""
 
 
 CHUNK_COLUMNS = "chunk_id, doc_id, ordinal, text, header, page, section, content_hash"

@@ -15,7 +15,7 @@ from kb.dictionary import Dictionaries
 from kb.embed import Embedder
 from kb.lexical import Decompounder
 from kb.settings import Settings
-from kb.store import Store
+from kb.store import StoreReader
 from kb.wordspace import WordSpaceCache
 
 STOPWORDS = {"de": frozenset(STOPWORDS_GERMAN), "en": frozenset(STOPWORDS_EN_PLUS),
@@ -89,7 +89,7 @@ class Translator:
         self.words = words
         self.similarity = similarity
 
-    def translate(self, query: str, lang: str, store: Store, embedder: Embedder) -> Translation:
+    def translate(self, query: str, lang: str, store: StoreReader, embedder: Embedder) -> Translation:
         own = content_words(query, lang)
         lower = [w.lower() for w in own]
         if not own:

@@ -218,11 +218,11 @@ def _running_lines(pages) -> tuple[set[str], set[str]]:
 
 
 def test_newer_letter_in_the_same_dossier(hashing_settings: Settings):
-    from kb.records import later_in_dossier
+    from kb.docview import later_in_dossier
 
     store, _ = _build(hashing_settings)
     docs = {d.source: d for d in store.documents()}
-    later = later_in_dossier(store.documents())
+    later = later_in_dossier(store, store.documents())
     assert later[docs[LETTER_2018].doc_id].date == "2023-12-15"  # the newest, not just the next one
     newest = docs["2023-12-15_kamerbrief_voortgang-programma-regios-aan-de-grens.txt"]
     assert newest.doc_id not in later
