@@ -37,7 +37,7 @@ def rank_sql(spec: RankingSpec, allowed: Sequence[list[str] | None],
     lists = []
     for i, (ranked, ids) in enumerate(zip(spec.lists, allowed, strict=True)):
         where = ""
-        if ids is not None and i == 0:
+        if ids is not None:
             where, params[f"allowed{i}"] = f" AND doc_id = ANY(%(allowed{i})s)", ids
         inner = [_ranked(DENSE_SQL.format(where=where), "1.0", "score")]
         if lexical is not None:
