@@ -8,19 +8,16 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
-import pytest
 from conftest import need_pdfs
 
 from ingest.extract import extract_file
 from ingest.pipeline import build_index
-from kb import writer
 from kb.embed import HashingEmbedder
 from kb.embedded import EmbeddedStore
 from kb.lexical import LexicalIndex
 from kb.records import SearchFilters
 from kb.search import Searcher
 from kb.settings import Settings
-from kb.store import IndexBusy, ModelMismatch
 from kb.terms import lexical_from_texts
 
 LETTER_2020 = "2020-03-09_kamerbrief_voortgang-grensoverschrijdende-samenwerking.txt"
@@ -124,46 +121,6 @@ def test_changed_file_that_breaks_keeps_its_previous_version(hashing_settings: S
     _, report = _build(hashing_settings)
     assert [f.source for f in report.failed] == [LETTER_2020]
     assert LETTER_2020 in {d.source for d in store.documents()}
-
-
-def test_crash_while_writing_leaves_previous_generation(hashing_settings: Settings, monkeypatch):
-    _, first = _build(hashing_settings)
-    (hashing_settings.corpus_dir / LETTER_2018).unlink()
-
-    def boom(*a, **k):
-        raise OSError("disk full")
-
-    monkeypatch.setattr("kb.embedded.write_generation", boom)
-    with pytest.raises(OSError):
-        _build(hashing_settings)
-    reopened = EmbeddedStore(hashing_settings.index_dir)
-    assert reopened.generation == first.generation and len(reopened.documents()) == 5
-    monkeypatch.setattr("kb.embedded.write_generation", writer.write_generation)
-    _, report = _build(hashing_settings)
-    assert len(report.removed) == 1
-    assert not list(hashing_settings.index_dir.glob(".tmp-*"))
-
-
-def test_second_writer_is_refused(hashing_settings: Settings):
-    store = EmbeddedStore(hashing_settings.index_dir)
-    with store.writer_lock(), pytest.raises(IndexBusy, match="wait for it"):
-        build_index(hashing_settings, EmbeddedStore(hashing_settings.index_dir), HashingEmbedder())
-
-
-def test_search_refuses_an_index_of_another_model(hashing_settings: Settings):
-    store, _ = _build(hashing_settings)
-    with pytest.raises(ModelMismatch, match="kb ingest --full"):
-        Searcher(store, HashingEmbedder(dim=128))
-
-
-def test_reader_picks_up_a_new_generation_without_restart(hashing_settings: Settings):
-    _build(hashing_settings)
-    reader = EmbeddedStore(hashing_settings.index_dir)
-    old = reader.generation
-    (hashing_settings.corpus_dir / LETTER_2018).unlink()
-    _build(hashing_settings)
-    assert reader.generation == old and len(reader.documents()) == 5  # still serving the old one
-    assert reader.refresh() and len(reader.documents()) == 4
 
 
 def test_filters_restrict_results(hashing_settings: Settings):
