@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import logging
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -26,6 +25,7 @@ from kb.pgrank import DENSE_SQL, rank_sql
 from kb.pgschema import ADVISORY_LOCK, VISIBLE, schema_sql
 from kb.ranking import Candidate, RankingSpec
 from kb.records import BuildReport, Chunk, Document, SearchFilters
+from kb.settings import check_database
 from kb.store import (
     CHUNK_COLUMNS,
     Changeset,
@@ -37,7 +37,6 @@ from kb.store import (
     iter_batches,
 )
 
-log = logging.getLogger(__name__)
 # HNSW returns at most ef_search rows; our candidate lists are 100 long, filters thin them out.
 EF_SEARCH = 200
 
@@ -57,10 +56,7 @@ def describe_url(url: str) -> str:
 
 class PostgresStore:
     def __init__(self, url: str, schema: str = "kb", keyword_rows: int = MAX_CANDIDATE_ROWS) -> None:
-        if not url.startswith(("postgresql://", "postgres://")):
-            raise StoreError(f"KB_DATABASE_URL must start with postgresql:// (got {url.split(':')[0]}:…)")
-        if not schema.isidentifier():
-            raise StoreError(f"KB_DATABASE_SCHEMA={schema!r} must be a plain SQL name")
+        check_database(url or "-", schema)  # the schema goes into SQL text: a plain name only
         self.url, self.schema, self.keyword_rows = url, schema, keyword_rows
         self._local = threading.local()
         self._pinned: _Generation | None = None

@@ -118,11 +118,7 @@ class Settings:
         if bool(self.operator_user) != bool(self.operator_password):
             raise ConfigError("Set both KB_OPERATOR_USER and KB_OPERATOR_PASSWORD, or neither (no operator)")
         self._validate_operator()
-        if self.database_url and not self.database_url.startswith(("postgresql://", "postgres://")):
-            raise ConfigError(f"KB_DATABASE_URL must be a postgresql:// URL, e.g. postgresql://kb@db.example:5432/kb "
-                              f"(got {self.database_url.split(':')[0]}:…); leave it empty for the embedded index")
-        if not self.database_schema.isidentifier():
-            raise ConfigError(f"KB_DATABASE_SCHEMA={self.database_schema!r} must be a plain SQL name, e.g. kb")
+        check_database(self.database_url, self.database_schema)
         bounds: tuple[tuple[str, float, float, float], ...] = (
             ("KB_QUERY_THREADS", self.query_threads, 1, 64), ("KB_INGEST_THREADS", self.ingest_threads, 1, 64),
             ("KB_SESSION_SECONDS", self.session_seconds, 60, 30 * 86400),
@@ -152,6 +148,16 @@ class Settings:
         if self.pdf_engine == "pdfium" and importlib.util.find_spec("pypdfium2") is None:
             raise ConfigError("KB_PDF_ENGINE=pdfium needs pypdfium2, which is missing: pip install -e . "
                               "(or set KB_PDF_ENGINE=pypdf)")
+
+
+def check_database(url: str, schema: str) -> None:
+    """The one check of a database URL and schema, for the settings and for a store opened on a
+    URL given otherwise (kb migrate --to); an empty URL means the embedded index."""
+    if url and not url.startswith(("postgresql://", "postgres://")):
+        raise ConfigError(f"KB_DATABASE_URL must be a postgresql:// URL, e.g. postgresql://kb@db.example:5432/kb "
+                          f"(got {url.split(':')[0]}:…); leave it empty for the embedded index")
+    if not schema.isidentifier():
+        raise ConfigError(f"KB_DATABASE_SCHEMA={schema!r} must be a plain SQL name, e.g. kb")
 
 
 _LOWERED = {"ocr", "pdf_engine"}  # values compared case-insensitively

@@ -113,6 +113,10 @@ def test_bad_database_configuration_exits_2_with_what_to_do(postgres: LocalPostg
     assert r.returncode == 2 and "Cannot connect to PostgreSQL at 127.0.0.1:1/kb" in r.stderr, r.stderr
     r = kb_cli("stats", env=cli_env(KB_DATABASE_URL="mysql://kb@127.0.0.1/kb"))
     assert r.returncode == 2 and "must be a postgresql:// URL" in r.stderr, r.stderr
+    r = kb_cli("migrate", "--to", "mysql://kb@127.0.0.1/kb")  # a URL from the command line: the same one check
+    assert r.returncode == 2 and "must be a postgresql:// URL" in r.stderr, r.stderr
+    r = kb_cli("stats", env=cli_env(KB_DATABASE_URL=postgres.url, KB_DATABASE_SCHEMA="kb; DROP TABLE x"))
+    assert r.returncode == 2 and "must be a plain SQL name" in r.stderr, r.stderr
     secret = postgres.url.replace("postgres@", "postgres:geheim@").rsplit("/", 1)[0] + "/bestaat_niet"
     r = kb_cli("stats", env=cli_env(KB_DATABASE_URL=secret))
     assert r.returncode == 2 and "bestaat_niet" in r.stderr and "geheim" not in r.stderr, r.stderr
