@@ -79,3 +79,22 @@ class DocIndex:
 
 
 EMPTY = DocIndex.of([])
+
+
+class DocLookups:
+    """The document reads of StoreReader, for a store that holds its generation's DocIndex."""
+
+    def _docs(self) -> DocIndex:
+        raise NotImplementedError
+
+    def documents(self) -> list[Document]:
+        return list(self._docs().docs)
+
+    def documents_by_id(self, doc_ids: Iterable[str]) -> dict[str, Document]:
+        return self._docs().documents_by_id(doc_ids)
+
+    def dossier(self, dossier: str) -> list[Document]:
+        return self._docs().dossier(dossier)
+
+    def doc_table(self) -> DocTable:
+        return self._docs().table

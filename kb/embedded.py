@@ -16,7 +16,7 @@ import os
 import shutil
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from kb.doctable import EMPTY, DocIndex, DocTable
+from kb.doctable import EMPTY, DocIndex, DocLookups
 from kb.lexical import LexicalIndex
 from kb.ranking import Candidate, RankingSpec, reference_rank
 from kb.records import BuildReport, Chunk, Document, SearchFilters
@@ -62,7 +62,7 @@ class _Generation:
             return self.db.execute(sql, tuple(args)).fetchall()
 
 
-class EmbeddedStore:
+class EmbeddedStore(DocLookups):
     def __init__(self, index_dir: Path) -> None:
         self.dir = Path(index_dir)
         self._gen: _Generation | None = None
@@ -116,18 +116,6 @@ class EmbeddedStore:
 
     def _docs(self) -> DocIndex:
         return self._gen.docs if self._gen else EMPTY
-
-    def doc_table(self) -> DocTable:
-        return self._docs().table
-
-    def documents(self) -> list[Document]:
-        return list(self._docs().docs)
-
-    def documents_by_id(self, doc_ids: Iterable[str]) -> dict[str, Document]:
-        return self._docs().documents_by_id(doc_ids)
-
-    def dossier(self, dossier: str) -> list[Document]:
-        return self._docs().dossier(dossier)
 
     def chunks(self, chunk_ids: Sequence[str]) -> list[Chunk]:
         g = self._gen

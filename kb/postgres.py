@@ -11,14 +11,14 @@ from __future__ import annotations
 import contextlib
 import json
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 import numpy as np
 
-from kb.doctable import EMPTY, DocIndex, DocTable
+from kb.doctable import EMPTY, DocIndex, DocLookups
 from kb.lexical import substrings, words
 from kb.pglexical import LEXICAL_SQL, MAX_CANDIDATE_ROWS, lexical_params, query_text
 from kb.pgrank import DENSE_SQL, rank_sql
@@ -54,7 +54,7 @@ def describe_url(url: str) -> str:
     return f"{u.hostname or 'localhost'}:{u.port or 5432}{u.path or ''}"
 
 
-class PostgresStore:
+class PostgresStore(DocLookups):
     def __init__(self, url: str, schema: str = "kb", keyword_rows: int = MAX_CANDIDATE_ROWS) -> None:
         check_database(url or "-", schema)  # the schema goes into SQL text: a plain name only
         self.url, self.schema, self.keyword_rows = url, schema, keyword_rows
@@ -163,18 +163,6 @@ class PostgresStore:
     def _docs(self) -> DocIndex:
         s = self._state()
         return s.docs if s else EMPTY
-
-    def documents(self) -> list[Document]:
-        return list(self._docs().docs)
-
-    def documents_by_id(self, doc_ids: Iterable[str]) -> dict[str, Document]:
-        return self._docs().documents_by_id(doc_ids)
-
-    def dossier(self, dossier: str) -> list[Document]:
-        return self._docs().dossier(dossier)
-
-    def doc_table(self) -> DocTable:
-        return self._docs().table
 
     def _query(self, sql: str, params: dict[str, Any], ann_k: int = 0) -> list[Any]:
         """`sql` with {s} and {visible} filled in, on the pinned (else live) generation. ann_k > 0:

@@ -268,11 +268,16 @@ def test_the_dossier_view_lists_its_letters_in_date_order_the_newest_marked(brow
     assert "nieuwste" in items[-1] and not any("nieuwste" in i for i in items[:-1])
 
 
-def test_the_documents_table_shows_every_column_and_filters(browser, app_server: AppServer):
+def _documents_table(browser, app_server: AppServer):  # type: ignore[no-untyped-def]
     page = _open(browser, app_server, "Documenten")
     page.set_viewport_size({"width": 1280, "height": 900})
     table = page.locator("#documents")
     table.get_by_text("Voortgang programma Regio's aan de grens").wait_for(timeout=60_000)
+    return page, table
+
+
+def test_the_documents_table_shows_every_column_and_filters(browser, app_server: AppServer):
+    page, table = _documents_table(browser, app_server)
     for column in ("Datum", "Passages", "Bestand"):
         box = table.get_by_role("columnheader", name=column).first.bounding_box()
         assert box and box["x"] + box["width"] <= 1280, (column, box)  # visible without scrolling
@@ -292,10 +297,7 @@ def _sort(page, table, column: str, order: str) -> None:  # type: ignore[no-unty
 
 
 def test_the_documents_table_sorts_by_any_column(browser, app_server: AppServer):
-    page = _open(browser, app_server, "Documenten")
-    page.set_viewport_size({"width": 1280, "height": 900})
-    table = page.locator("#documents")
-    table.get_by_text("Voortgang programma Regio's aan de grens").wait_for(timeout=60_000)
+    page, table = _documents_table(browser, app_server)
     for order in ("ascending", "descending", "ascending"):
         _sort(page, table, "Datum", order)
         page.wait_for_timeout(500)
