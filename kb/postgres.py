@@ -56,7 +56,7 @@ def describe_url(url: str) -> str:
 
 class PostgresStore(DocLookups):
     def __init__(self, url: str, schema: str = "kb", keyword_rows: int = MAX_CANDIDATE_ROWS) -> None:
-        check_database(url or "-", schema)  # the schema goes into SQL text: a plain name only
+        check_database(url, schema, required=True)  # the schema goes into SQL text: a plain name only
         self.url, self.schema, self.keyword_rows = url, schema, keyword_rows
         self._local = threading.local()
         self._pinned: _Generation | None = None
@@ -230,7 +230,7 @@ class PostgresStore(DocLookups):
         if s is None or not ws:
             return None
         text = self._query_texts.get((s.number, query))
-        if text is None:  # the answer's sentence evidence asks again: look the words up once
+        if text is None:  # the answer's evidence (kb.relevance) asks again: look the words up once
             known = [r[0] for r in self._query("SELECT word FROM {s}.vocabulary WHERE word = ANY(%(w)s)",
                                                {"w": substrings(ws)})]
             if len(self._query_texts) > 1000:

@@ -150,10 +150,10 @@ class Settings:
                               "(or set KB_PDF_ENGINE=pypdf)")
 
 
-def check_database(url: str, schema: str) -> None:
-    """The one check of a database URL and schema, for the settings and for a store opened on a
-    URL given otherwise (kb migrate --to); an empty URL means the embedded index."""
-    if url and not url.startswith(("postgresql://", "postgres://")):
+def check_database(url: str, schema: str, required: bool = False) -> None:
+    """The one check of a database URL and schema, for the settings (an empty URL: the embedded
+    index) and for a store opened on a URL given otherwise (kb migrate --to), which needs one."""
+    if (url or required) and not url.startswith(("postgresql://", "postgres://")):
         raise ConfigError(f"KB_DATABASE_URL must be a postgresql:// URL, e.g. postgresql://kb@db.example:5432/kb "
                           f"(got {url.split(':')[0]}:…); leave it empty for the embedded index")
     if not schema.isidentifier():
