@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from kb.dates import MONTH_PATTERN
 from kb.glossary import place_mentions
 
-AMOUNT, DATE, BODY, PLACE, LIST = "amount", "date", "body", "place", "list"
+AMOUNT, MONEY, DATE, BODY, PLACE, LIST = "amount", "money", "date", "body", "place", "list"
 
 # Longest first within a language does not matter: a question is asked one kind, the first found.
 _ASKS: tuple[tuple[str, str], ...] = (
@@ -34,6 +34,15 @@ _ASKS: tuple[tuple[str, str], ...] = (
     (LIST, r"welke|welche|which|what are|quels|quelles"),
 )
 _ASK_RES = tuple((kind, re.compile(rf"(?<!\w)(?:{pattern})(?!\w)", re.I)) for kind, pattern in _ASKS)
+# An amount asked about money is answered by a sum, not by a count ('hoeveel budget' is not
+# answered by 'vijf gemeenten'): the question classes of QA taxonomies (NUM:money against
+# NUM:count), from the words for money and costs of the four languages.
+_MONEY_ASK = re.compile(
+    r"(?<!\w)(?:geld|budget\w*|bedrag\w*|subsidie\w*|kosten|kost|kostte|financiering|bijdrage|vergoeding|"
+    r"uitkering|investering\w*|prijs|tarief|leges|euro|"
+    r"geld(?:er)?|betrag|kostet|förder\w*|zuschuss|zuschüsse|subvention\w*|finanzierung|gebühr\w*|preis|"
+    r"money|funding|funds?|grants?|subsid(?:y|ies)|costs?|fees?|price|spen[dt]|paid|pay|"
+    r"argent|montant|coût\w*|frais|prix|financement)(?!\w)", re.I)
 
 _NUMBER_WORDS = ("een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|vijftien|twintig|dertig|veertig|"
                  "vijftig|honderd|duizend|tientallen|honderden|duizenden")
@@ -42,6 +51,9 @@ _AMOUNT = re.compile(
     rf"(?:(?:ruim|circa|ongeveer|bijna|maximaal|minimaal|minstens|hooguit|tot|meer dan|minder dan|zo'n)\s+)?"
     rf"(?:{_NUM})(?:\s?(?:%|procent|euro|miljoen|miljard|mln\.?|mld\.?|duizend))*"
     r"(?:\s+(?!en\b|of\b|de\b|het\b|in\b|op\b|van\b|voor\b|met\b|aan\b)[a-zà-ÿ][\w-]*)?", re.I)
+_TIME_ASK = re.compile(r"(?<!\w)(?:hoe lang|how long|wie lange?|combien de temps|tijd|zeit|time|temps)(?!\w)", re.I)
+_CURRENCY = re.compile(r"€|euro|miljoen|miljard|mln|mld|%|procent", re.I)
+_FREE = re.compile(r"(?<!\w)(?:gratis|kosteloos|kostenloos)(?!\w)", re.I)
 _YEAR_ONLY = re.compile(r"^(?:19|20)\d{2}$")
 _DATE = re.compile(
     rf"(?:\b\d{{1,2}}\s+)?\b(?:{MONTH_PATTERN})\.?\s+(?:19|20)\d{{2}}\b|"
@@ -79,20 +91,25 @@ _SPLIT_WAAR = re.compile(r"\bwaar\b.*\b(?:voor|over|aan|mee|op|naar|van|in|uit|b
 
 
 def asked_kind(question: str) -> str | None:
-    """The kind of answer the question asks for (amount, date, body, place, list), or None."""
+    """The kind of answer the question asks for (amount, money, date, body, place, list), or None."""
     for kind, pattern in _ASK_RES:
         if pattern.search(question):
             if kind == PLACE and _SPLIT_WAAR.search(question):
                 continue
-            return kind
+            money = kind == AMOUNT and _MONEY_ASK.search(question) and not _TIME_ASK.search(question)
+            return MONEY if money else kind
     return None
 
 
 def find_spans(sentence: str, kind: str | None) -> list[Span]:
     """The phrases of the sentence that could answer a question of this kind, in order."""
-    if kind == AMOUNT:
-        return [Span(m.start(), m.end(), kind) for m in _AMOUNT.finditer(sentence)
-                if not _YEAR_ONLY.match(m.group(0).split()[0]) and not _in_date(sentence, m.start())]
+    if kind in (AMOUNT, MONEY):
+        found = [Span(m.start(), m.end(), kind) for m in _AMOUNT.finditer(sentence)
+                 if not _YEAR_ONLY.match(m.group(0).split()[0]) and not _in_date(sentence, m.start())]
+        if kind == AMOUNT:
+            return found
+        sums = [s for s in found if _CURRENCY.search(s.text(sentence))]
+        return sums + [Span(m.start(), m.end(), kind) for m in _FREE.finditer(sentence)]
     if kind == DATE:
         return [Span(m.start(), m.end(), kind) for m in _DATE.finditer(sentence)]
     if kind == BODY:
@@ -140,7 +157,6 @@ def best_span(sentence: str, kind: str | None, question_words: set[str]) -> Span
     return max(spans, key=lambda s: (_strength(s.text(sentence), question_words), -distance(s)))
 
 
-_CURRENCY = re.compile(r"€|euro|miljoen|miljard|mln|mld|%|procent", re.I)
 
 
 def _strength(phrase: str, question_words: set[str]) -> int:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from kb.dates import FULL_DATE, MONTHS, format_date
-from kb.evidence import AMOUNT, DATE
+from kb.evidence import AMOUNT, DATE, MONEY
 
 LANGUAGES = ("nl", "de", "en", "fr")
 NOT_FOUND = {
@@ -43,7 +43,7 @@ def language_of(lang: str) -> str:
 
 def render_phrase(phrase: str, kind: str | None, lang: str) -> str:
     """The Dutch answering phrase for a reader of `lang`: dates and figures in their format."""
-    if lang == "nl" or kind not in (AMOUNT, DATE):
+    if lang == "nl" or kind not in (AMOUNT, MONEY, DATE):
         return phrase
     if kind == DATE:
         m = FULL_DATE.search(phrase)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from kb.evidence import AMOUNT, BODY, DATE, LIST, PLACE, asked_kind, best_span
+from kb.evidence import AMOUNT, BODY, DATE, LIST, MONEY, PLACE, asked_kind, best_span
 from kb.reader import render_phrase
 from kb.relevance import question_parts
 
@@ -20,10 +20,13 @@ FAQ_REPLY = "Als u een brief naar een overheidsorganisatie stuurt, krijgt u binn
 
 
 @pytest.mark.parametrize(("question", "kind"), [
-    ("hoeveel geld ging er naar de programma's", AMOUNT),
-    ("Wie viel Geld stand zur Verfügung?", AMOUNT),
+    ("hoeveel geld ging er naar de programma's", MONEY),
+    ("Wie viel Geld stand zur Verfügung?", MONEY),
+    ("How much funding did the border programme get?", MONEY),
+    ("Combien coûte un passeport ?", MONEY),
+    ("Hoeveel gemeenten doen mee?", AMOUNT),
+    ("Hoeveel tijd kost de aanvraag?", AMOUNT),  # time, though it 'costs'
     ("How long is a passport valid for a child?", AMOUNT),
-    ("Combien coûte un passeport ?", AMOUNT),
     ("Wanneer stuurde de staatssecretaris de rapportage?", DATE),
     ("Seit wann gibt es die Grensinfopunten?", DATE),
     ("quand la lettre a-t-elle été envoyée", DATE),
@@ -46,6 +49,17 @@ def test_amount_phrases_in_real_sentences():
     assert span is not None and span.text(FAQ_VALID).startswith("5 jaar")
     span = best_span(FAQ_REPLY, AMOUNT, {"reactie", "brief"})
     assert span is not None and "2 tot 3 weken" in FAQ_REPLY[span.start - 6 : span.end + 10]
+
+
+def test_money_asked_is_answered_by_a_sum_not_a_count():
+    counted = "De eerste deal is gesloten in vijf gemeenten aan de grens."
+    assert best_span(counted, AMOUNT, {"deal"}) is not None
+    assert best_span(counted, MONEY, {"deal"}) is None
+    span = best_span(LETTER_BUDGET, MONEY, {"budget", "programma"})
+    assert span is not None and span.text(LETTER_BUDGET).startswith("circa €450 miljoen")
+    free = "Het aanvragen van een verklaring is gratis."
+    span = best_span(free, MONEY, {"verklaring"})
+    assert span is not None and span.text(free) == "gratis"
 
 
 def test_a_year_is_not_an_amount_and_a_date_is_found():
@@ -73,6 +87,7 @@ def test_phrases_in_the_readers_format():
     assert render_phrase("€ 1,5 miljoen", AMOUNT, "en") == "€ 1.5 million"
     assert render_phrase("€ 1,5 miljoen", AMOUNT, "de") == "€ 1,5 Millionen"
     assert render_phrase("€ 1,5 miljoen", AMOUNT, "nl") == "€ 1,5 miljoen"
+    assert render_phrase("€ 1,5 miljoen", MONEY, "en") == "€ 1.5 million"
 
 
 def test_two_part_questions_split_at_a_second_question_word():
