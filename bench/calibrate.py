@@ -114,8 +114,19 @@ def sentence_objective(items: list[dict], w: tuple[float, ...]) -> float:
 
 
 def group_key(it: dict) -> tuple[str, bool]:
-    """What counts alike: each (set, answerable) group, or each class (answerable or not)."""
-    return ("", it["answerable"]) if BALANCE == "classes" else (it["set"], it["answerable"])
+    """What counts alike: each (set, answerable) group; each class (answerable or not); or, with
+    `kinds`, the answerable questions, the unanswerable ones about the corpus's own subjects and
+    those asked of the other corpus (a set named '<questions>_on_<corpus>'), each alike."""
+    if BALANCE == "classes":
+        return ("", it["answerable"])
+    if BALANCE == "kinds":
+        return ("" if it["answerable"] else "_on_" in it["set"] and "off-topic" or "near", it["answerable"])
+    return (it["set"], it["answerable"])
+
+
+def class_share(it: dict) -> float:
+    """With `kinds`, the two kinds of unanswerable question share the weight of one class."""
+    return 0.5 if BALANCE == "kinds" and not it["answerable"] else 1.0
 
 
 def fit_abstention(items: list[dict]) -> tuple[np.ndarray, np.ndarray, object, float]:
@@ -126,7 +137,7 @@ def fit_abstention(items: list[dict]) -> tuple[np.ndarray, np.ndarray, object, f
     sizes: dict[tuple[str, bool], int] = {}
     for it in items:
         sizes[group_key(it)] = sizes.get(group_key(it), 0) + 1
-    weight = np.asarray([1.0 / sizes[group_key(it)] for it in items])
+    weight = np.asarray([class_share(it) / sizes[group_key(it)] for it in items])
     mean, scale = x.mean(0), x.std(0) + 1e-9
     model = LogisticRegression(C=1.0, max_iter=1000).fit((x - mean) / scale, y, sample_weight=weight * len(items))
     p = model.predict_proba((x - mean) / scale)[:, 1]
@@ -135,11 +146,14 @@ def fit_abstention(items: list[dict]) -> tuple[np.ndarray, np.ndarray, object, f
 
 
 def balanced(items: list[dict], answer: np.ndarray) -> float:
-    """Mean over (set, answerable) groups of the share decided right: each group counts alike."""
+    """Mean over the groups of group_key of the share decided right, each weighted by its class
+    share (so that, with `kinds`, answerable and unanswerable questions count alike)."""
     right: dict[tuple[str, bool], list[bool]] = {}
+    share: dict[tuple[str, bool], float] = {}
     for it, a in zip(items, answer, strict=True):
         right.setdefault(group_key(it), []).append(bool(a) == it["answerable"])
-    return float(np.mean([np.mean(v) for v in right.values()]))
+        share[group_key(it)] = class_share(it)
+    return float(sum(share[k] * np.mean(v) for k, v in right.items()) / sum(share.values()))
 
 
 def folds_of(items: list[dict], k: int) -> list[int]:
@@ -212,7 +226,7 @@ def main() -> None:
     f = sub.add_parser("fit")
     f.add_argument("features", type=Path)
     f.add_argument("--folds", type=int, default=5)
-    f.add_argument("--balance", choices=("groups", "classes"), default="classes")
+    f.add_argument("--balance", choices=("groups", "classes", "kinds"), default="classes")
     a = ap.parse_args()
     global BALANCE
     BALANCE = getattr(a, "balance", BALANCE)

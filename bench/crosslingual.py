@@ -5,20 +5,26 @@ weight chosen on held-out folds.
         --set letters=eval/dev_questions.jsonl@index [--set fr=tests/data/faq/questions_fr.jsonl@faq-index] \
         [--weights 0,0.5,1,1.5,2] [--folds 5]
     python bench/crosslingual.py --set … --dense-mixes 0,0.25,0.35,0.5,0.7
+    python bench/crosslingual.py --set faq=../shared/eval/faq/questions.jsonl@faq-index --set … --fusions rank,score
 
 An item is found when a hit's source file is its `doc`, or (letters) when a hit covers one of its
 evidence quotes as the letters' scorer counts it. Prints R@1, R@5 and MRR@10 per set and
 language for each source (none, dictionary, model vocabulary, both) and weight, then, per
 source, the weight chosen on k-1 folds and its held-out figures. With --dense-mixes it instead
 compares how much of the embedding of a foreign query's Dutch words joins its dense vector
-(kb.search.FOREIGN_DENSE_MIX), both sources, and reports the mix chosen on held-out folds."""
+(kb.search.FOREIGN_DENSE_MIX), both sources, and reports the mix chosen on held-out folds. With
+--fusions it compares how each list fuses its dense and keyword candidates (kb.ranking RANK or
+SCORE) and chooses one for Dutch and one for foreign queries on held-out folds, Dutch questions
+included (kb.search.DUTCH_FUSION, FOREIGN_FUSION)."""
 
 from __future__ import annotations
 
 import argparse
 import json
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from calibrate import covers  # bench/ is on sys.path
@@ -42,8 +48,8 @@ def rank_of(item: dict, hits: list) -> int | None:
     return None
 
 
-def run(sets: list[str], weights: list[float], folds: int, similarities: list[float], only: list[str],
-        mixes: list[float] | None = None) -> None:
+def run(sets: list[str], weights: list[Any], folds: int, similarities: list[float], only: list[str],
+        mixes: list[float] | None = None, fusions: list[str] | None = None) -> None:
     settings = Settings.from_env()
     embedder = make_embedder(settings)
     dicts = Dictionaries(settings.dictionary_dir)
@@ -59,11 +65,14 @@ def run(sets: list[str], weights: list[float], folds: int, similarities: list[fl
         sources = {k: v for k, v in sources.items() if k in only} if only else sources
         if mixes:
             sources, weights = {"dense-mix": Translator(dicts, space)}, mixes
+        if fusions:
+            sources, weights = {"fusion": Translator(dicts, space)}, fusions
         items = [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines()]
         items = [it for it in items if it.get("kind") != "unanswerable"]
         for source, translator in sources.items():
             for w in weights:
                 searcher = (Searcher(store, embedder, translator=translator, foreign_dense=w) if mixes else
+                            Searcher(store, embedder, translator=translator, fusions=(w, w)) if fusions else
                             Searcher(store, embedder, foreign_lexical=w, translator=translator))
                 for it in items:
                     hits = searcher.search(it["question"], top_k=10)
@@ -71,7 +80,11 @@ def run(sets: list[str], weights: list[float], folds: int, similarities: list[fl
     for key, rs in ranks.items():
         print(key, summary(rs))
     for source in sorted({s for s, _ in ranks}):
-        held_out(source, weights, ranks, folds)
+        if fusions:  # one choice for Dutch queries, one for foreign ones, each on its own questions
+            held_out(source, weights, ranks, folds, lambda lang: lang == "nl", "Dutch")
+            held_out(source, weights, ranks, folds, lambda lang: lang != "nl", "foreign")
+        else:
+            held_out(source, weights, ranks, folds)
 
 
 def summary(rs: list[tuple[str, str, str, int | None]]) -> str:
@@ -90,7 +103,10 @@ def _mrr(v: list[int | None]) -> float:
     return float(np.mean([1 / r if r else 0.0 for r in v])) if v else 0.0
 
 
-def held_out(source: str, weights: list[float], ranks: dict, k: int) -> None:
+def held_out(source: str, weights: list[Any], ranks: dict, k: int,
+             chosen_for: Callable[[str], bool] = lambda lang: lang != "nl", who: str = "") -> None:
+    """The weight chosen on k-1 folds by MRR over the questions `chosen_for` accepts (by language),
+    and its figures on the held-out fold, for those questions."""
     base = ranks[(source, weights[0])]
     groups = sorted({g for _, _, g, _ in base})
     fold = {g: i % k for i, g in enumerate(np.random.default_rng(7).permutation(groups))}
@@ -98,13 +114,14 @@ def held_out(source: str, weights: list[float], ranks: dict, k: int) -> None:
     picks = []
     for f in range(k):
         def train_mrr(w: float, f: int = f) -> float:
-            return _mrr([r for (_, lang, g, r) in ranks[(source, w)] if fold[g] != f and lang != "nl"])
+            return _mrr([r for (_, lang, g, r) in ranks[(source, w)] if fold[g] != f and chosen_for(lang)])
         best = max(weights, key=train_mrr)
         picks.append(best)
         for i, (_, _, g, _) in enumerate(base):
             if fold[g] == f:
                 chosen[i] = ranks[(source, best)][i]
-    print(f"held-out {source}: weights chosen per fold {picks}\n   {summary(chosen)}")
+    kept = [c for c in chosen if chosen_for(c[1])]
+    print(f"held-out {source} {who}: chosen per fold {picks}\n   {summary(kept)}")
 
 
 def main() -> None:
@@ -115,9 +132,11 @@ def main() -> None:
     ap.add_argument("--similarities", default="0.91,0.95", help="word-space thresholds to try besides the default")
     ap.add_argument("--sources", default="", help="comma-separated subset of the sources to compare")
     ap.add_argument("--dense-mixes", default="", help="compare these FOREIGN_DENSE_MIX values instead")
+    ap.add_argument("--fusions", default="", help="compare these fusions (rank,score) instead")
     a = ap.parse_args()
     run(a.set, [float(w) for w in a.weights.split(",")], a.folds, [float(t) for t in a.similarities.split(",")],
-        [s for s in a.sources.split(",") if s], [float(m) for m in a.dense_mixes.split(",") if m] or None)
+        [s for s in a.sources.split(",") if s], [float(m) for m in a.dense_mixes.split(",") if m] or None,
+        [f for f in a.fusions.split(",") if f] or None)
 
 
 if __name__ == "__main__":

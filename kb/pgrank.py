@@ -1,6 +1,6 @@
 """A RankingSpec as one PostgreSQL statement: every list of the spec (the plain one and one per time
-a query names) with its filter inside, fused by reciprocal rank as kb.ranking.reference_rank fuses
-them. Scores are float8 and ties go by chunk_id in byte order (COLLATE "C"), as in Python."""
+a query names) with its filter inside, fused (by rank or by standardised score) as
+kb.ranking.reference_rank fuses them. Scores are float8 and ties go by chunk_id in byte order (COLLATE "C"), as in Python."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from kb.pglexical import LEXICAL_SQL
-from kb.ranking import RankingSpec
+from kb.ranking import SCORE, RankingSpec
 
 # {{s}} schema, {{visible}} generation filter, {where} document filter; braces doubled for .format twice.
 DENSE_SQL = ("SELECT chunk_id, doc_id, 1 - dist AS score FROM (SELECT chunk_id, doc_id, embedding <=> %(v)s AS dist "
@@ -22,6 +22,13 @@ def _ranked(select: str, weight: str, order: str) -> str:
     """A list's rows with their reciprocal-rank share, weight / (rrf_k + rank)."""
     return (f"SELECT chunk_id, doc_id, {weight}::float8 / (%(rrf)s + row_number() OVER (ORDER BY {order} DESC, "
             f"{_BY_ID})) AS s FROM ({select}) r")
+
+
+def _standardised(select: str, weight: str, column: str) -> str:
+    """A list's rows with their score share, weight * (score - lowest) / population std (0 when
+    the scores do not vary), as kb.ranking.fuse_scores computes it."""
+    return (f"SELECT chunk_id, doc_id, COALESCE({weight}::float8 * ({column} - MIN({column}) OVER ()) / "
+            f"NULLIF(STDDEV_POP({column}::float8) OVER (), 0), 0) AS s FROM ({select}) r")
 
 
 def _summed(parts: Sequence[str]) -> str:
@@ -39,9 +46,10 @@ def rank_sql(spec: RankingSpec, allowed: Sequence[list[str] | None],
         where = ""
         if ids is not None:
             where, params[f"allowed{i}"] = f" AND doc_id = ANY(%(allowed{i})s)", ids
-        inner = [_ranked(DENSE_SQL.format(where=where), "1.0", "score")]
+        share = _standardised if spec.fusion == SCORE else _ranked
+        inner = [share(DENSE_SQL.format(where=where), "1.0", "score")]
         if lexical is not None:
-            inner.append(_ranked(LEXICAL_SQL.format(where=where), "%(w)s", "rank"))
+            inner.append(share(LEXICAL_SQL.format(where=where), "%(w)s", "rank"))
         params[f"weight{i}"] = ranked.weight
         lists.append(_ranked(_summed(inner), f"%(weight{i})s", "score"))
     return f"{_summed(lists)} ORDER BY score DESC, {_BY_ID} LIMIT %(top)s", params

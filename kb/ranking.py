@@ -2,8 +2,9 @@
 
 The Searcher decides what to rank (a query's vector and keyword query, the filters, the documents
 of the times it names and how much they count); a store only executes it. Each list of the spec is
-the store's dense and keyword candidates under that list's filters, fused by reciprocal rank; the
-lists are then fused again, each with its weight. A store may run a spec natively (PostgreSQL does,
+the store's dense and keyword candidates under that list's filters, fused by reciprocal rank or by
+standardised score (the spec says which); the lists are then fused again by rank, each with its
+weight. A store may run a spec natively (PostgreSQL does,
 in one statement) but must return what `reference_rank` returns over its own candidate lists; the
 store contract tests check that on random queries and filters."""
 
@@ -33,6 +34,14 @@ class RankedList:
     weight: float = 1.0
 
 
+# How a list's dense and keyword candidates are fused. RANK: reciprocal rank (Cormack et al.
+# 2009). SCORE: each list's scores standardised (minus the list's lowest, over its standard
+# deviation, so a passage a list lacks gets 0 from it) and summed with the weights: a convex
+# combination of normalised scores, which keeps how far the best stands out where rank throws it
+# away (Bruch et al. 2023, "An analysis of fusion functions for hybrid retrieval").
+RANK, SCORE = "rank", "score"
+
+
 @dataclass(frozen=True)
 class RankingSpec:
     vector: np.ndarray = field(compare=False, repr=False)
@@ -42,6 +51,7 @@ class RankingSpec:
     rrf_k: int
     lists: tuple[RankedList, ...]  # the first is the plain list; others the times a query names
     top_k: int
+    fusion: str = RANK  # how each list fuses its dense and keyword candidates: RANK or SCORE
 
     @property
     def uses_keywords(self) -> bool:
@@ -69,14 +79,27 @@ def fuse(lists: list[list[Candidate]], weights: list[float], rrf_k: int) -> list
     return [Candidate(cid, doc_of[cid], score) for cid, score in fused]
 
 
+def fuse_scores(lists: list[list[Candidate]], weights: list[float]) -> list[Candidate]:
+    """Sum of each list's standardised scores, w * (score - lowest) / std; best first."""
+    doc_of = {c.chunk_id: c.doc_id for cs in lists for c in cs}
+    total: dict[str, float] = {}
+    for cs, w in zip(lists, weights, strict=True):
+        scores = np.asarray([c.score for c in cs], dtype=np.float64)
+        std = float(scores.std()) if len(cs) else 0.0
+        low = float(scores.min()) if len(cs) else 0.0
+        for c in cs:
+            total[c.chunk_id] = total.get(c.chunk_id, 0.0) + (w * (c.score - low) / std if std > 0 else 0.0)
+    return best_first([Candidate(cid, doc_of[cid], score) for cid, score in total.items()])
+
+
 def fused_list(source: CandidateSource, spec: RankingSpec, filters: SearchFilters) -> list[Candidate]:
-    """One list of the spec: dense and keyword candidates under `filters`, fused by rank."""
+    """One list of the spec: dense and keyword candidates under `filters`, fused as it says."""
     lists = [best_first(source.dense_candidates(spec.vector, spec.candidates, filters))]
     weights = [1.0]
     if spec.uses_keywords:
         lists.append(best_first(source.lexical_candidates(spec.lexical_query, spec.candidates, filters)))
         weights.append(spec.lexical_weight)
-    return fuse(lists, weights, spec.rrf_k)
+    return fuse_scores(lists, weights) if spec.fusion == SCORE else fuse(lists, weights, spec.rrf_k)
 
 
 def reference_rank(source: CandidateSource, spec: RankingSpec) -> list[Candidate]:

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from ingest.pipeline import build_index
 from kb.embed import HashingEmbedder
 from kb.lexical import words
-from kb.ranking import Candidate, RankedList, RankingSpec, reference_rank
+from kb.ranking import RANK, SCORE, Candidate, RankedList, RankingSpec, reference_rank
 from kb.records import SearchFilters
 from kb.search import Searcher
 from kb.settings import Settings
@@ -167,7 +167,7 @@ def specs(draw: st.DrawFn, doc_ids: list[str]) -> RankingSpec:
     lists = [RankedList(base)] + [RankedList(f, 1.5) for f in scoped if f.doc_ids]
     return RankingSpec(HashingEmbedder().embed_query(query), query, draw(st.sampled_from([0.0, 0.5, 1.0])),
                        draw(st.sampled_from([5, 20, 100])), draw(st.sampled_from([10, 60])), tuple(lists),
-                       draw(st.sampled_from([3, 10, 40])))
+                       draw(st.sampled_from([3, 10, 40])), draw(st.sampled_from([RANK, SCORE])))
 
 
 def assert_same_ranking(got: list[Candidate], want: list[Candidate]) -> None:
