@@ -120,7 +120,8 @@ def group_key(it: dict) -> tuple[str, bool]:
     if BALANCE == "classes":
         return ("", it["answerable"])
     if BALANCE == "kinds":
-        return ("" if it["answerable"] else "_on_" in it["set"] and "off-topic" or "near", it["answerable"])
+        kind = "" if it["answerable"] else "off-topic" if "_on_" in it["set"] else "near"
+        return (kind, it["answerable"])
     return (it["set"], it["answerable"])
 
 
