@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from kb.pglexical import LEXICAL_SQL
-from kb.ranking import SCORE, RankingSpec
+from kb.ranking import SCORE, SPREAD_TOLERANCE, RankingSpec
 
 # {{s}} schema, {{visible}} generation filter, {where} document filter; braces doubled for .format twice.
 DENSE_SQL = ("SELECT chunk_id, doc_id, 1 - dist AS score FROM (SELECT chunk_id, doc_id, embedding <=> %(v)s AS dist "
@@ -25,10 +25,14 @@ def _ranked(select: str, weight: str, order: str) -> str:
 
 
 def _standardised(select: str, weight: str, column: str) -> str:
-    """A list's rows with their score share, weight * (score - lowest) / population std (0 when
-    the scores do not vary), as kb.ranking.fuse_scores computes it."""
-    return (f"SELECT chunk_id, doc_id, COALESCE({weight}::float8 * ({column} - MIN({column}) OVER ()) / "
-            f"NULLIF(STDDEV_POP({column}::float8) OVER (), 0), 0) AS s FROM ({select}) r")
+    """A list's rows with their score share, weight * (score - lowest) / std over the list padded
+    with zeros to %(k)s rows, from the same sums as kb.ranking.standardised."""
+    n = "GREATEST(%(k)s, COUNT(*) OVER ())::float8"
+    mean = f"(SUM({column}::float8) OVER () / {n})"
+    std = f"SQRT(GREATEST(SUM({column}::float8 * {column}::float8) OVER () / {n} - {mean} * {mean}, 0))"
+    low = f"CASE WHEN COUNT(*) OVER () >= %(k)s THEN MIN({column}) OVER () ELSE LEAST(MIN({column}) OVER (), 0) END"
+    return (f"SELECT chunk_id, doc_id, CASE WHEN {std} > %(spread)s * MAX(ABS({column}::float8)) OVER () "
+            f"THEN {weight}::float8 * ({column} - {low}) / {std} ELSE 0 END AS s FROM ({select}) r")
 
 
 def _summed(parts: Sequence[str]) -> str:
@@ -40,7 +44,8 @@ def rank_sql(spec: RankingSpec, allowed: Sequence[list[str] | None],
     """The statement and its parameters. allowed[i]: the doc_ids list i may return (None: all);
     lexical: LEXICAL_SQL's parameters, None for no keyword lists."""
     params: dict[str, Any] = {**(lexical or {}), "v": np.asarray(spec.vector, dtype=np.float32),
-                              "k": spec.candidates, "rrf": spec.rrf_k, "w": spec.lexical_weight, "top": spec.top_k}
+                              "k": spec.candidates, "rrf": spec.rrf_k, "w": spec.lexical_weight, "top": spec.top_k,
+                              "spread": SPREAD_TOLERANCE}
     lists = []
     for i, (ranked, ids) in enumerate(zip(spec.lists, allowed, strict=True)):
         where = ""

@@ -10,6 +10,7 @@ store contract tests check that on random queries and filters."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -40,6 +41,7 @@ class RankedList:
 # combination of normalised scores, which keeps how far the best stands out where rank throws it
 # away (Bruch et al. 2023, "An analysis of fusion functions for hybrid retrieval").
 RANK, SCORE = "rank", "score"
+SPREAD_TOLERANCE = 1e-9  # a spread below this share of the scores is rounding, not a difference
 
 
 @dataclass(frozen=True)
@@ -79,17 +81,31 @@ def fuse(lists: list[list[Candidate]], weights: list[float], rrf_k: int) -> list
     return [Candidate(cid, doc_of[cid], score) for cid, score in fused]
 
 
-def fuse_scores(lists: list[list[Candidate]], weights: list[float]) -> list[Candidate]:
-    """Sum of each list's standardised scores, w * (score - lowest) / std; best first."""
+def fuse_scores(lists: list[list[Candidate]], weights: list[float], size: int) -> list[Candidate]:
+    """Sum of each list's standardised scores, best first. A list shorter than the `size` asked
+    of it has given every passage that matches at all (a keyword list of a rare word): the rest
+    score 0, so it is standardised as if padded with zeros to `size`, and a lone exact match
+    stands far out instead of giving nothing for lack of spread."""
     doc_of = {c.chunk_id: c.doc_id for cs in lists for c in cs}
     total: dict[str, float] = {}
     for cs, w in zip(lists, weights, strict=True):
-        scores = np.asarray([c.score for c in cs], dtype=np.float64)
-        std = float(scores.std()) if len(cs) else 0.0
-        low = float(scores.min()) if len(cs) else 0.0
-        for c in cs:
-            total[c.chunk_id] = total.get(c.chunk_id, 0.0) + (w * (c.score - low) / std if std > 0 else 0.0)
+        for c, share in zip(cs, standardised([c.score for c in cs], size), strict=True):
+            total[c.chunk_id] = total.get(c.chunk_id, 0.0) + w * share
     return best_first([Candidate(cid, doc_of[cid], score) for cid, score in total.items()])
+
+
+def standardised(scores: list[float], size: int) -> list[float]:
+    """(score - lowest) / std over the scores padded with zeros to `size`; all 0 when they do
+    not vary (to rounding). kb.pgrank computes the same in SQL, from the same sums."""
+    if not scores:
+        return []
+    n = max(size, len(scores))
+    mean = sum(scores) / n
+    std = math.sqrt(max(sum(x * x for x in scores) / n - mean * mean, 0.0))
+    low = min(scores) if len(scores) >= n else min(min(scores), 0.0)
+    if std <= SPREAD_TOLERANCE * max(abs(x) for x in scores):
+        return [0.0] * len(scores)
+    return [(x - low) / std for x in scores]
 
 
 def fused_list(source: CandidateSource, spec: RankingSpec, filters: SearchFilters) -> list[Candidate]:
@@ -99,7 +115,7 @@ def fused_list(source: CandidateSource, spec: RankingSpec, filters: SearchFilter
     if spec.uses_keywords:
         lists.append(best_first(source.lexical_candidates(spec.lexical_query, spec.candidates, filters)))
         weights.append(spec.lexical_weight)
-    return fuse_scores(lists, weights) if spec.fusion == SCORE else fuse(lists, weights, spec.rrf_k)
+    return fuse_scores(lists, weights, spec.candidates) if spec.fusion == SCORE else fuse(lists, weights, spec.rrf_k)
 
 
 def reference_rank(source: CandidateSource, spec: RankingSpec) -> list[Candidate]:

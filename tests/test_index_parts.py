@@ -10,7 +10,7 @@ from kb.fusion import reciprocal_rank_fusion
 from kb.glossary import dutch_terms, localize
 from kb.lang import detect_language
 from kb.lexical import Decompounder, LexicalIndex, analyze
-from kb.ranking import Candidate, fuse_scores
+from kb.ranking import Candidate, fuse_scores, standardised
 from kb.terms import RowWords, build_lexical, lexical_from_texts
 from kb.vectors import VectorIndex
 
@@ -192,13 +192,20 @@ def test_score_fusion_keeps_how_far_a_passage_stands_out():
     # ('a' 1st + 2nd, 'b' 2nd + 1st); standardised scores give it to the clear dense winner.
     dense = [Candidate("a", "d1", 0.90), Candidate("b", "d1", 0.70), Candidate("c", "d2", 0.69)]
     keyword = [Candidate("b", "d1", 10.0), Candidate("a", "d1", 9.9), Candidate("c", "d2", 2.0)]
-    fused = fuse_scores([dense, keyword], [1.0, 1.0])
+    fused = fuse_scores([dense, keyword], [1.0, 1.0], size=3)
     assert [c.chunk_id for c in fused] == ["a", "b", "c"]
     std = float(np.std([0.90, 0.70, 0.69]))
     assert fused[0].score == pytest.approx((0.90 - 0.69) / std + (9.9 - 2.0) / float(np.std([10.0, 9.9, 2.0])))
-    # a passage a list lacks gets nothing from it; a list whose scores do not vary gives nothing
-    only_dense = fuse_scores([dense, [Candidate("z", "d3", 5.0)]], [1.0, 1.0])
-    assert {c.chunk_id: c.score for c in only_dense}["z"] == 0.0
+
+
+def test_a_lone_exact_keyword_match_stands_out_in_score_fusion():
+    # the keyword list of a rare word has one passage: the other 99 asked for score 0
+    dense = [Candidate(f"p{i}", "d", 0.9 - i * 0.001) for i in range(100)]
+    fused = fuse_scores([dense, [Candidate("p50", "d", 7.0)]], [1.0, 1.0], size=100)
+    assert fused[0].chunk_id == "p50"
+    assert standardised([7.0], 100)[0] == pytest.approx(7.0 / float(np.std([7.0] + [0.0] * 99)))
+    # a full list whose scores do not vary gives nothing
+    assert standardised([5.0, 5.0, 5.0], 3) == [0.0, 0.0, 0.0]
 
 
 @pytest.mark.parametrize("q,lang", [
