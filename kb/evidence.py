@@ -38,7 +38,7 @@ _ASK_RES = tuple((kind, re.compile(rf"(?<!\w)(?:{pattern})(?!\w)", re.I)) for ki
 # answered by 'vijf gemeenten'): the question classes of QA taxonomies (NUM:money against
 # NUM:count), from the words for money and costs of the four languages.
 _MONEY_ASK = re.compile(
-    r"(?<!\w)(?:geld|budget\w*|bedrag\w*|subsidie\w*|kosten|kost|kostte|financiering|bijdrage|vergoeding|"
+    r"(?<!\w)(?:budget\w*|bedrag\w*|subsidie\w*|kosten|kost|kostte|financiering|bijdrage|vergoeding|"
     r"uitkering|investering\w*|prijs|tarief|leges|euro|"
     r"geld(?:er)?|betrag|kostet|förder\w*|zuschuss|zuschüsse|subvention\w*|finanzierung|gebühr\w*|preis|"
     r"money|funding|funds?|grants?|subsid(?:y|ies)|costs?|fees?|price|spen[dt]|paid|pay|"
@@ -155,8 +155,6 @@ def best_span(sentence: str, kind: str | None, question_words: set[str]) -> Span
         return min((abs(s.start - a) for a in anchors), default=s.start)
 
     return max(spans, key=lambda s: (_strength(s.text(sentence), question_words), -distance(s)))
-
-
 
 
 def _strength(phrase: str, question_words: set[str]) -> int:

@@ -1,6 +1,7 @@
 """A RankingSpec as one PostgreSQL statement: every list of the spec (the plain one and one per time
 a query names) with its filter inside, fused (by rank or by standardised score) as
-kb.ranking.reference_rank fuses them. Scores are float8 and ties go by chunk_id in byte order (COLLATE "C"), as in Python."""
+kb.ranking.reference_rank fuses them. Scores are float8 and ties go by chunk_id in byte order
+(COLLATE "C"), as in Python."""
 
 from __future__ import annotations
 
@@ -26,13 +27,15 @@ def _ranked(select: str, weight: str, order: str) -> str:
 
 def _standardised(select: str, weight: str, column: str) -> str:
     """A list's rows with their score share, weight * (score - lowest) / std over the list padded
-    with zeros to %(k)s rows, from the same sums as kb.ranking.standardised."""
-    n = "GREATEST(%(k)s, COUNT(*) OVER ())::float8"
-    mean = f"(SUM({column}::float8) OVER () / {n})"
-    std = f"SQRT(GREATEST(SUM({column}::float8 * {column}::float8) OVER () / {n} - {mean} * {mean}, 0))"
-    low = f"CASE WHEN COUNT(*) OVER () >= %(k)s THEN MIN({column}) OVER () ELSE LEAST(MIN({column}) OVER (), 0) END"
-    return (f"SELECT chunk_id, doc_id, CASE WHEN {std} > %(spread)s * MAX(ABS({column}::float8)) OVER () "
-            f"THEN {weight}::float8 * ({column} - {low}) / {std} ELSE 0 END AS s FROM ({select}) r")
+    with zeros to %(k)s rows, from the same sums as kb.ranking.standardised (each taken once)."""
+    sums = (f"SELECT chunk_id, doc_id, {column}::float8 AS x, COUNT(*) OVER () AS got, "
+            f"GREATEST(%(k)s, COUNT(*) OVER ())::float8 AS n, SUM({column}::float8) OVER () AS s1, "
+            f"SUM({column}::float8 * {column}::float8) OVER () AS s2, MIN({column}::float8) OVER () AS lo, "
+            f"MAX(ABS({column}::float8)) OVER () AS top FROM ({select}) r")
+    spread = f"SELECT *, SQRT(GREATEST(s2 / n - (s1 / n) * (s1 / n), 0)) AS sd FROM ({sums}) t"
+    low = "CASE WHEN got >= %(k)s THEN lo ELSE LEAST(lo, 0) END"
+    return (f"SELECT chunk_id, doc_id, CASE WHEN sd > %(spread)s * top THEN {weight}::float8 * (x - {low}) / sd "
+            f"ELSE 0 END AS s FROM ({spread}) u")
 
 
 def _summed(parts: Sequence[str]) -> str:

@@ -4,9 +4,9 @@ The Searcher decides what to rank (a query's vector and keyword query, the filte
 of the times it names and how much they count); a store only executes it. Each list of the spec is
 the store's dense and keyword candidates under that list's filters, fused by reciprocal rank or by
 standardised score (the spec says which); the lists are then fused again by rank, each with its
-weight. A store may run a spec natively (PostgreSQL does,
-in one statement) but must return what `reference_rank` returns over its own candidate lists; the
-store contract tests check that on random queries and filters."""
+weight. A store may run a spec natively (PostgreSQL does, in one statement) but must return what
+`reference_rank` returns over its own candidate lists; the store contract tests check that on
+random queries and filters."""
 
 from __future__ import annotations
 
