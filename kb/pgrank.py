@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from kb.pglexical import LEXICAL_SQL
+from kb.pglexical import LEXICAL_TOP, LEXICAL_WITH
 from kb.ranking import SCORE, SPREAD_TOLERANCE, RankingSpec
 
 # {{s}} schema, {{visible}} generation filter, {where} document filter; braces doubled for .format twice.
@@ -56,8 +56,9 @@ def rank_sql(spec: RankingSpec, allowed: Sequence[list[str] | None],
             where, params[f"allowed{i}"] = f" AND doc_id = ANY(%(allowed{i})s)", ids
         share = _standardised if spec.fusion == SCORE else _ranked
         inner = [share(DENSE_SQL.format(where=where), "1.0", "score")]
-        if lexical is not None:
-            inner.append(share(LEXICAL_SQL.format(where=where), "%(w)s", "rank"))
+        if lexical is not None:  # from the keyword scores the statement computes once
+            inner.append(share(LEXICAL_TOP.format(where=where), "%(w)s", "rank"))
         params[f"weight{i}"] = ranked.weight
         lists.append(_ranked(_summed(inner), f"%(weight{i})s", "score"))
-    return f"{_summed(lists)} ORDER BY score DESC, {_BY_ID} LIMIT %(top)s", params
+    shared = f"WITH {LEXICAL_WITH.format(where='')} " if lexical is not None else ""
+    return f"{shared}{_summed(lists)} ORDER BY score DESC, {_BY_ID} LIMIT %(top)s", params
