@@ -30,7 +30,8 @@ _ZETA2 = 1.6449340668482264  # pi^2/6
 # LEXICAL_WITH scores every candidate row once (`lex`); LEXICAL_TOP takes a list's best from it. A
 # filter only removes rows: which lexemes bound the candidates does not depend on it, so the best
 # rows of the allowed documents are the same whether the filter is applied before scoring or after,
-# and a ranking with one list per named year scores the keywords once (kb.pgrank).
+# and a ranking with one list per named year scores the keywords once (kb.pgrank). `cand` is
+# materialised so that each candidate row is read once, not once per query lexeme.
 LEXICAL_WITH = (
     "u AS (SELECT lexeme, cardinality(positions) AS qtf FROM unnest(to_tsvector('dutch', %(text)s))), "
     "q AS (SELECT word, df, qtf * ln(1 + (%(n)s - df + 0.5) / (df + 0.5)) AS idf, quote_literal(word)::tsquery AS tq "
@@ -38,7 +39,7 @@ LEXICAL_WITH = (
     "sel AS (SELECT string_agg(quote_literal(word), ' | ')::tsquery AS tq FROM "
     "(SELECT word, df, SUM(df) OVER (ORDER BY df, word) AS cum FROM q) o "
     "WHERE cum - df < %(k)s OR cum <= %(max_rows)s), "
-    "cand AS (SELECT chunk_id, doc_id, tsv, term_count FROM {{s}}.chunks, sel WHERE {{visible}}{where} AND tsv @@ sel.tq), "
+    "cand AS MATERIALIZED (SELECT chunk_id, doc_id, tsv, term_count FROM {{s}}.chunks, sel WHERE {{visible}}{where} AND tsv @@ sel.tq), "
     "lex AS MATERIALIZED (SELECT chunk_id, doc_id, "
     "SUM(q.idf * f.tf / (f.tf + %(k1)s * (1 - %(b)s + %(b)s * term_count / %(avgdl)s))) AS rank "
     "FROM cand JOIN q ON cand.tsv @@ q.tq, LATERAL (SELECT greatest(1, floor(1 / (%(zeta2)s - %(zeta2)s * "
