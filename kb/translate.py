@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
 from bm25s.stopwords import STOPWORDS_EN_PLUS, STOPWORDS_FRENCH, STOPWORDS_GERMAN
 
 from kb.dictionary import Dictionaries
@@ -23,7 +24,8 @@ STOPWORDS = {"de": frozenset(STOPWORDS_GERMAN), "en": frozenset(STOPWORDS_EN_PLU
              "fr": frozenset(STOPWORDS_FRENCH)}
 # German linking elements: Grenz-Pendler, Arbeit-s-markt, Straße-n-bahn, Kind-er-garten
 GERMAN_LINKS = ("", "s", "es", "n", "en", "e", "er")
-SENSES = 2  # the first senses a dictionary gives are the common ones; later ones add noise
+SENSES = 2  # senses kept per word; more add noise
+MAX_SENSES = 12  # senses read per word, before the corpus and the model choose
 _WORD = re.compile(r"[\w'-]+")
 # Cosine at which a corpus word counts as a translation, and how close to the best a second one
 # must be; chosen on held-out folds by bench/crosslingual.py.
@@ -61,10 +63,11 @@ def translate_words(words: list[str], lang: str, dictionaries: Dictionaries | No
     return Translation(tuple(words), tuple(dutch), translated / len(words))
 
 
-def translate_word(word: str, lang: str, dictionaries: Dictionaries) -> list[str]:
-    """Dutch words for one word; for a German compound the dictionary lacks, its parts' words
-    and the Dutch compound they make (grenz + pendler -> grens, pendelaar, grenspendelaar)."""
-    found = dictionaries.translate(word, lang)[:SENSES]
+def translate_word(word: str, lang: str, dictionaries: Dictionaries, senses: int = SENSES) -> list[str]:
+    """Dutch words for one word, its first `senses`; for a German compound the dictionary lacks,
+    its parts' words and the Dutch compound they make (grenz + pendler -> grens, pendelaar,
+    grenspendelaar)."""
+    found = dictionaries.translate(word, lang)[:senses]
     if found or lang != "de":
         return found
     parts = german_parts(word, dictionaries)
@@ -107,16 +110,37 @@ class Translator:
         rest = [w for w in dict.fromkeys(lower) if w not in found]
         for w, near in self._nearest(rest, embedder).items():
             found.setdefault(w, []).extend(near)
+        senses: dict[str, list[str]] = {}
         if self.dictionaries is not None:
-            for w in rest:
-                found.setdefault(w, []).extend(translate_word(w, lang, self.dictionaries))
-        candidates = sorted({d for ds in found.values() for d in ds})
+            senses = {w: translate_word(w, lang, self.dictionaries, MAX_SENSES) for w in rest}
+        candidates = sorted({d for ds in [*found.values(), *senses.values()] for d in ds})
         corpus = store.term_stats((), [d for d in candidates if " " not in d]).known
+        present = {w: [d for d in ds if d in corpus] for w, ds in senses.items()}
+        for w, ds in self._likeliest(present, embedder).items():
+            found.setdefault(w, []).extend(ds)
         kept = {w: [d for d in ds if d in corpus or d in known] for w, ds in found.items()}
         dutch = tuple(dict.fromkeys(d for ds in kept.values() for d in ds))
         written = {w.lower(): _bare(w) for w in own}
         pairs = tuple((d, written[w]) for w, ds in kept.items() for d in ds if d != written[w].lower())
         return Translation(tuple(own), dutch, sum(bool(kept.get(w)) for w in lower) / len(lower), pairs)
+
+    def _likeliest(self, senses: dict[str, list[str]], embedder: Embedder) -> dict[str, list[str]]:
+        """Of a word's dictionary senses that the corpus writes, the SENSES nearest the word in the
+        model's space: FreeDict's order is not one of frequency ('border': band, boord, kant,
+        landsgrens, ...), so its first senses are often not the corpus's."""
+        many = {w: ds for w, ds in senses.items() if len(ds) > SENSES}
+        out = {w: ds for w, ds in senses.items() if len(ds) <= SENSES}
+        if not many:
+            return out
+        texts = [t for w, ds in many.items() for t in [w, *ds]]
+        vectors = np.asarray(embedder.embed_passages(texts), dtype=np.float32)
+        vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+        i = 0
+        for w, ds in many.items():
+            sims = vectors[i + 1 : i + 1 + len(ds)] @ vectors[i]
+            out[w] = [ds[j] for j in np.argsort(-sims, kind="stable")[:SENSES]]
+            i += 1 + len(ds)
+        return out
 
     def _nearest(self, words: list[str], embedder: Embedder) -> dict[str, list[str]]:
         space = self.words.get() if self.words is not None else None

