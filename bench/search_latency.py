@@ -20,6 +20,7 @@ from kb.backend import open_store
 from kb.embed import make_embedder
 from kb.search import Searcher
 from kb.settings import Settings
+from kb.translate import make_translator
 
 ROOT = Path(__file__).resolve().parents[1]
 QUESTIONS = ROOT / "eval" / "dev_questions.jsonl"
@@ -48,7 +49,8 @@ def main() -> None:
     ap.add_argument("--questions", type=Path, default=QUESTIONS, help="JSONL with a 'question' per line")
     a = ap.parse_args()
     settings = Settings.from_env().with_paths(index_dir=a.index)
-    searcher = Searcher(open_store(settings), make_embedder(settings))
+    # as kb search builds it: a foreign query is translated for the keyword index
+    searcher = Searcher(open_store(settings), make_embedder(settings), translator=make_translator(settings))
     queries = [json.loads(x)["question"] for x in a.questions.read_text(encoding="utf-8").splitlines() if x.strip()]
     measure(searcher, queries, 10)  # warm up
     report("idle", measure(searcher, queries, a.n))

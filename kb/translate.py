@@ -26,6 +26,7 @@ STOPWORDS = {"de": frozenset(STOPWORDS_GERMAN), "en": frozenset(STOPWORDS_EN_PLU
 GERMAN_LINKS = ("", "s", "es", "n", "en", "e", "er")
 SENSES = 2  # senses kept per word; more add noise
 MAX_SENSES = 12  # senses read per word, before the corpus and the model choose
+MAX_CACHED = 50_000
 _WORD = re.compile(r"[\w'-]+")
 # Cosine at which a corpus word counts as a translation, and how close to the best a second one
 # must be; chosen on held-out folds by bench/crosslingual.py.
@@ -99,6 +100,7 @@ class Translator:
         self.words = words
         self.similarity = similarity
         self.glosser = Glosser(dictionaries) if dictionaries is not None else None
+        self._senses: dict[tuple[str, str, tuple[str, ...]], list[str]] = {}  # see _likeliest
 
     def translate(self, query: str, lang: str, store: StoreReader, embedder: Embedder) -> Translation:
         own = content_words(query, lang)
@@ -127,18 +129,26 @@ class Translator:
     def _likeliest(self, senses: dict[str, list[str]], embedder: Embedder) -> dict[str, list[str]]:
         """Of a word's dictionary senses that the corpus writes, the SENSES nearest the word in the
         model's space: FreeDict's order is not one of frequency ('border': band, boord, kant,
-        landsgrens, ...), so its first senses are often not the corpus's."""
-        many = {w: ds for w, ds in senses.items() if len(ds) > SENSES}
+        landsgrens, ...), so its first senses are often not the corpus's. Cached per model, word
+        and senses: users ask about the same things in the same words."""
+        model = getattr(embedder, "model_id", "")
         out = {w: ds for w, ds in senses.items() if len(ds) <= SENSES}
+        many = {w: ds for w, ds in senses.items() if len(ds) > SENSES}
+        for w, ds in list(many.items()):
+            if (cached := self._senses.get((model, w, tuple(ds)))) is not None:
+                out[w] = cached
+                del many[w]
         if not many:
             return out
         texts = [t for w, ds in many.items() for t in [w, *ds]]
         vectors = np.asarray(embedder.embed_passages(texts), dtype=np.float32)
         vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+        if len(self._senses) > MAX_CACHED:
+            self._senses.clear()
         i = 0
         for w, ds in many.items():
             sims = vectors[i + 1 : i + 1 + len(ds)] @ vectors[i]
-            out[w] = [ds[j] for j in np.argsort(-sims, kind="stable")[:SENSES]]
+            out[w] = self._senses[(model, w, tuple(ds))] = [ds[j] for j in np.argsort(-sims, kind="stable")[:SENSES]]
             i += 1 + len(ds)
         return out
 
