@@ -161,6 +161,8 @@ class _Language:
 
     def senses(self, word: str) -> list[str]:
         own = [w for w in self.dutch.get(word, []) if not self._run_together(w)]
-        unique = {w.lower(): w for w in reversed(own + self.from_dutch.get(word, []))}  # first spelling wins
-        return [w for w in dict.fromkeys(unique[w.lower()] for w in own + self.from_dutch.get(word, []))
-                if _PLAIN_WORDS.match(w)]
+        out: dict[str, str] = {}  # lower case -> the first spelling given
+        for w in own + self.from_dutch.get(word, []):
+            if _PLAIN_WORDS.match(w):
+                out.setdefault(w.lower(), w)
+        return list(out.values())

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import re
 import threading
-import unicodedata
 
 import numpy as np
 
 from kb.dictionary import Dictionaries
 from kb.embed import Embedder
 from kb.lexical import STOPWORDS
+from kb.spelling import fold_accents
 
 # Cosine between a Dutch word and its best sense below which an ambiguous word gets no gloss. e5's
 # cosines between single words crowd into 0.83-0.98; on the letters' words a right sense measured
@@ -95,18 +95,26 @@ class Glosser:
         return [] if any(_plain(s) == _plain(word) for s in senses) else senses[:MAX_SENSES]
 
     def _choose(self, senses: dict[str, list[str]], embedder: Embedder) -> dict[str, str | None]:
-        texts = [t for w, ss in senses.items() for t in [w, *ss]]
-        vectors = np.asarray(embedder.embed_passages(texts), dtype=np.float32)
-        vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
         out: dict[str, str | None] = {}
-        i = 0
-        for w, ss in senses.items():
-            sims = vectors[i + 1 : i + 1 + len(ss)] @ vectors[i]
-            best = int(np.argmax(sims))
-            out[w] = ss[best] if sims[best] >= self.similarity else None
-            i += 1 + len(ss)
+        for w, ranked in by_similarity(senses, embedder).items():
+            best, sim = ranked[0]
+            out[w] = best if sim >= self.similarity else None
         return out
+
+def by_similarity(candidates: dict[str, list[str]], embedder: Embedder) -> dict[str, list[tuple[str, float]]]:
+    """Each word's candidates with their cosine to it in the model's space, nearest first (ties in
+    the given order); one embedding call for all."""
+    texts = [t for w, cs in candidates.items() for t in [w, *cs]]
+    vectors = np.asarray(embedder.embed_passages(texts), dtype=np.float32)
+    vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+    out: dict[str, list[tuple[str, float]]] = {}
+    i = 0
+    for w, cs in candidates.items():
+        sims = vectors[i + 1 : i + 1 + len(cs)] @ vectors[i]
+        out[w] = [(cs[j], float(sims[j])) for j in np.argsort(-sims, kind="stable")]
+        i += 1 + len(cs)
+    return out
 
 
 def _plain(word: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", word.lower()) if not unicodedata.combining(c))
+    return fold_accents(word.lower())

@@ -9,12 +9,11 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-import numpy as np
 from bm25s.stopwords import STOPWORDS_EN_PLUS, STOPWORDS_FRENCH, STOPWORDS_GERMAN
 
 from kb.dictionary import Dictionaries
 from kb.embed import Embedder
-from kb.gloss import Glosser
+from kb.gloss import Glosser, by_similarity
 from kb.lexical import Decompounder
 from kb.settings import Settings
 from kb.store import StoreReader
@@ -140,16 +139,10 @@ class Translator:
                 del many[w]
         if not many:
             return out
-        texts = [t for w, ds in many.items() for t in [w, *ds]]
-        vectors = np.asarray(embedder.embed_passages(texts), dtype=np.float32)
-        vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
         if len(self._senses) > MAX_CACHED:
             self._senses.clear()
-        i = 0
-        for w, ds in many.items():
-            sims = vectors[i + 1 : i + 1 + len(ds)] @ vectors[i]
-            out[w] = self._senses[(model, w, tuple(ds))] = [ds[j] for j in np.argsort(-sims, kind="stable")[:SENSES]]
-            i += 1 + len(ds)
+        for w, ranked in by_similarity(many, embedder).items():
+            out[w] = self._senses[(model, w, tuple(many[w]))] = [d for d, _ in ranked[:SENSES]]
         return out
 
     def _nearest(self, words: list[str], embedder: Embedder) -> dict[str, list[str]]:
