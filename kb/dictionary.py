@@ -54,8 +54,10 @@ def read_dictd(index: Path, data: Path, keep_case: bool = False) -> dict[str, li
             continue
         entry = raw[start : start + length].decode("utf-8", "replace").splitlines()[1:]
         words = [w for s in entry for w in _translations(s, keep_case)]
+        head = unicodedata.normalize("NFKC", parts[0]).lower()  # 'zuidelĳk' is 'zuidelijk'
         if words:
-            out.setdefault(parts[0].lower(), []).extend(w for w in words if w not in out.get(parts[0].lower(), []))
+            known = out.setdefault(head, [])
+            known.extend(w for w in words if w not in known)
     return out
 
 

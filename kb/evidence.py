@@ -44,9 +44,11 @@ _MONEY_ASK = re.compile(
     r"money|funding|funds?|grants?|subsid(?:y|ies)|costs?|fees?|price|spen[dt]|paid|pay|"
     r"argent|montant|coût\w*|frais|prix|financement)(?!\w)", re.I)
 
-_NUMBER_WORDS = ("een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|vijftien|twintig|dertig|veertig|"
+# "een" is nearly always the article; the number is written "één".
+_NUMBER_WORDS = ("één|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|vijftien|twintig|dertig|veertig|"
                  "vijftig|honderd|duizend|tientallen|honderden|duizenden")
-_NUM = rf"(?:€\s?)?\d[\d.,]*|(?<!\w)(?:{_NUMBER_WORDS})(?!\w)"
+# A digit glued to a word or to a full stop is a footnote mark ("advies2", "gestuurd.1"), not a figure.
+_NUM = rf"(?:€\s?)?(?<![\w.,;:)\]])\d[\d.,]*|(?<!\w)(?:{_NUMBER_WORDS})(?!\w)"
 _AMOUNT = re.compile(
     rf"(?:(?:ruim|circa|ongeveer|bijna|maximaal|minimaal|minstens|hooguit|tot|meer dan|minder dan|zo'n)\s+)?"
     rf"(?:{_NUM})(?:\s?(?:%|procent|euro|miljoen|miljard|mln\.?|mld\.?|duizend))*"
@@ -54,6 +56,8 @@ _AMOUNT = re.compile(
 _TIME_ASK = re.compile(r"(?<!\w)(?:hoe lang|how long|wie lange?|combien de temps|tijd|zeit|time|temps)(?!\w)", re.I)
 _CURRENCY = re.compile(r"€|euro|miljoen|miljard|mln|mld|%|procent", re.I)
 _FREE = re.compile(r"(?<!\w)(?:gratis|kosteloos|kostenloos)(?!\w)", re.I)
+# a heading's number at the start of a sentence ("2. De bestuurlijke organisatie")
+_SECTION = re.compile(r"(?<!.)\d{1,2}(?:\.\d{1,2})*\.\s+[A-Z]|(?<!.)\d{1,2}(?:\.\d{1,2})+\s+[A-Z]", re.S)
 _YEAR_ONLY = re.compile(r"^(?:19|20)\d{2}$")
 _DATE = re.compile(
     rf"(?:\b\d{{1,2}}\s+)?\b(?:{MONTH_PATTERN})\.?\s+(?:19|20)\d{{2}}\b|"
@@ -105,7 +109,8 @@ def find_spans(sentence: str, kind: str | None) -> list[Span]:
     """The phrases of the sentence that could answer a question of this kind, in order."""
     if kind in (AMOUNT, MONEY):
         found = [Span(m.start(), m.end(), kind) for m in _AMOUNT.finditer(sentence)
-                 if not _YEAR_ONLY.match(m.group(0).split()[0]) and not _in_date(sentence, m.start())]
+                 if not _YEAR_ONLY.match(m.group(0).split()[0]) and not _in_date(sentence, m.start())
+                 and not _SECTION.match(sentence, m.start())]
         if kind == AMOUNT:
             return found
         sums = [s for s in found if _CURRENCY.search(s.text(sentence))]

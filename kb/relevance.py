@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from kb.evidence import Span, asked_kind, best_span
+from kb.evidence import AMOUNT, MONEY, Span, asked_kind, best_span
 from kb.floor import noise_floor
 from kb.lexical import analyze, stem_words, words
 from kb.records import Hit
@@ -120,6 +120,9 @@ def _sentences(text: str) -> list[str]:
 
 
 def _question_terms(lexical_query: str) -> list[str]:
+    # A compound the corpus never writes whole ('omgevingswet', 'veiligheidsonderzoek') stays one
+    # unknown term, not its known parts: on both development sets that gap is what tells a
+    # question about a missing subject apart (held-out balanced accuracy 0.965 as is, 0.956 split).
     return list(dict.fromkeys(analyze(lexical_query)))
 
 
@@ -172,6 +175,9 @@ def _features(searcher: Searcher, qa: QueryAnalysis, qvec: np.ndarray, hits: Seq
         "unknown": sum(idf[t] for t in missing) / total,
         "agreement": len(both) / 10,
         "kind_missing": float(kind is not None and not any(s.span for s in scored[:3])),
+        # a question for a number or a sum is not answered by a direct answer without one, where
+        # a 'waar' or 'wanneer' question often is (by a website, by a condition)
+        "amount_missing": float(kind in (AMOUNT, MONEY) and (best is None or best.span is None)),
         "kind_support": max(typed, default=0.0) if kind else 0.0,
         "kind_asked": float(kind is not None),
         "foreign": float(qa.language != "nl"),

@@ -78,6 +78,18 @@ def test_off_topic_questions_are_declined(letters: Searcher, faq_searcher: Searc
 
 
 @pytest.mark.model
+def test_a_figure_the_letters_do_not_give_is_declined(letters: Searcher):
+    # the letters speak of the working group and of the CBS project, but name no sum for either
+    for question in ("Hoeveel geld kreeg de bestuurlijke werkgroep grensbelemmeringen voor haar werk?",
+                     "Hoeveel kost het project met het CBS voor grensstatistieken?"):
+        ans = answer_question(letters, question)
+        assert not ans.answered, (question, ans.confidence)
+    given = answer_question(letters, "Hoeveel geld is er in de eerste drie tranches van de Regio Deals naar "
+                                     "grensregio's gegaan?")
+    assert given.answered and given.points[0].span == "210 miljoen euro"
+
+
+@pytest.mark.model
 def test_a_figure_is_marked_in_the_direct_answer(faq_searcher: Searcher):
     ans = answer_question(faq_searcher, "Hoe lang is een paspoort voor volwassenen geldig?")
     assert ans.answered and ans.points

@@ -51,6 +51,20 @@ def test_amount_phrases_in_real_sentences():
     assert span is not None and "2 tot 3 weken" in FAQ_REPLY[span.start - 6 : span.end + 10]
 
 
+def test_footnote_marks_headings_and_the_article_are_not_amounts():
+    # sentences of corpus/2021-12_kamerbrief_nader-advies-werkgroep-grensbelemmeringen.txt
+    sentences = ["In april 2021 heb ik de reactie van het kabinet hierop aan uw Kamer gestuurd.1 Bij die gelegenheid "
+                 "heb ik uw Kamer ook bericht dat de voorzitters van de werkgroep verzocht hebben.",
+                 "Dit advies2, dat u aantreft bij deze brief, markeert ook het einde van de werkzaamheden.",
+                 "2. De bestuurlijke organisatie van de grensoverschrijdende samenwerking tussen Nederland en "
+                 "Vlaanderen",
+                 "De werkgroep is sinds de zomer van 2019 bezig met een analyse van grensbelemmeringen."]
+    assert [best_span(s, AMOUNT, {"werkgroep"}) for s in sentences] == [None] * len(sentences)
+    counted = "In de vierde tranche zijn er 14 nieuwe Regio Deals gesloten."
+    span = best_span(counted, AMOUNT, {"tranche"})
+    assert span is not None and span.text(counted).startswith("14")
+
+
 def test_money_asked_is_answered_by_a_sum_not_a_count():
     counted = "De eerste deal is gesloten in vijf gemeenten aan de grens."
     assert best_span(counted, AMOUNT, {"deal"}) is not None

@@ -57,6 +57,14 @@ def test_dictd_reader_and_both_directions(tmp_path: Path):
     assert d.names() == ["freedict-deu-nld", "freedict-nld-deu"]
 
 
+def test_dutch_headwords_written_with_the_ij_letter_are_found(tmp_path: Path):
+    # FreeDict's nld-eng and nld-deu write a ninth of their Dutch headwords with U+0133 'ĳ'
+    write_dictd(tmp_path, "freedict-nld-eng", {"zuidel\u0133k": "zuidel\u0133k\nsouthern"})
+    d = Dictionaries(tmp_path)
+    assert d.senses("zuidelijk", "en") == ["southern"]
+    assert d.translate("southern", "en") == ["zuidelijk"]
+
+
 def test_without_dictionaries_nothing_breaks(tmp_path: Path):
     d = Dictionaries(tmp_path / "none")
     assert d.names() == [] and d.translate("Grenze", "de") == []
