@@ -53,6 +53,9 @@ _AMOUNT = re.compile(
     rf"(?:(?:ruim|circa|ongeveer|bijna|maximaal|minimaal|minstens|hooguit|tot|meer dan|minder dan|zo'n)\s+)?"
     rf"(?:{_NUM})(?:\s?(?:%|procent|euro|miljoen|miljard|mln\.?|mld\.?|duizend))*"
     r"(?:\s+(?!en\b|of\b|de\b|het\b|in\b|op\b|van\b|voor\b|met\b|aan\b)[a-zà-ÿ][\w-]*)?", re.I)
+# the words after a count question's ask (at most three: 'hoeveel nieuwe Regio Deals')
+_COUNTED = re.compile(r"(?<!\w)(?:hoeveel|hoe ?veel|wie ?viele?|how many|combien d[e'’])\s*((?:[\w'-]+\s+){0,2}[\w'-]+)",
+                      re.I)
 _TIME_ASK = re.compile(r"(?<!\w)(?:hoe lang|how long|wie lange?|combien de temps|tijd|zeit|time|temps)(?!\w)", re.I)
 _CURRENCY = re.compile(r"€|euro|miljoen|miljard|mln|mld|%|procent", re.I)
 _FREE = re.compile(r"(?<!\w)(?:gratis|kosteloos|kostenloos)(?!\w)", re.I)
@@ -147,10 +150,18 @@ def _non_overlapping(spans: list[Span]) -> list[Span]:
     return kept
 
 
-def best_span(sentence: str, kind: str | None, question_words: set[str]) -> Span | None:
+def counted_words(question: str) -> frozenset[str]:
+    """What a count question counts: the words after 'hoeveel' ('hoeveel nieuwe gemeenten')."""
+    m = _COUNTED.search(question)
+    return frozenset(re.findall(r"\w+", m.group(1).lower())) if m else frozenset()
+
+
+def best_span(sentence: str, kind: str | None, question_words: set[str],
+              counted: frozenset[str] = frozenset()) -> Span | None:
     """The phrase that answers: of the kind asked, not a repetition of the question's own words,
     nearest to where the sentence speaks of what the question names."""
-    spans = [s for s in find_spans(sentence, kind) if not _repeats(s.text(sentence), question_words)]
+    spans = [s for s in find_spans(sentence, kind)
+             if _counts(s.text(sentence), counted) or not _repeats(s.text(sentence), question_words)]
     if not spans:
         return None
     lower = sentence.lower()
@@ -159,15 +170,24 @@ def best_span(sentence: str, kind: str | None, question_words: set[str]) -> Span
     def distance(s: Span) -> int:
         return min((abs(s.start - a) for a in anchors), default=s.start)
 
-    return max(spans, key=lambda s: (_strength(s.text(sentence), question_words), -distance(s)))
+    return max(spans, key=lambda s: (_strength(s.text(sentence), question_words, counted), -distance(s)))
 
 
-def _strength(phrase: str, question_words: set[str]) -> int:
-    """How surely a phrase is an answer: a sum of money or a share over a written figure over a
-    number word; less when it names what the question itself names ('vier programma's')."""
+def _strength(phrase: str, question_words: set[str], counted: frozenset[str] = frozenset()) -> int:
+    """How surely a phrase is an answer: a figure of the thing a count question counts ('14 nieuwe'
+    for 'hoeveel nieuwe …'); else a sum of money or a share over a written figure over a number
+    word, less when it names what the question itself names ('vier programma's')."""
+    if _counts(phrase, counted):
+        return 3
+    found = [w for w in re.findall(r"\w+", phrase.lower()) if len(w) > 3]
     tier = 2 if _CURRENCY.search(phrase) else 1 if re.search(r"\d", phrase) else 0
-    shared = any(w in question_words for w in re.findall(r"\w+", phrase.lower()) if len(w) > 3)
-    return tier - 2 * shared
+    return tier - 2 * any(w in question_words for w in found)
+
+
+def _counts(phrase: str, counted: frozenset[str]) -> bool:
+    """A written figure of what the question counts ('14 nieuwe')."""
+    return bool(counted) and bool(re.search(r"\d", phrase)) and any(
+        w in counted for w in re.findall(r"\w+", phrase.lower()) if len(w) > 3)
 
 
 def _repeats(phrase: str, question_words: set[str]) -> bool:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from kb.evidence import AMOUNT, MONEY, Span, asked_kind, best_span
+from kb.evidence import AMOUNT, MONEY, Span, asked_kind, best_span, counted_words
 from kb.floor import noise_floor
 from kb.lexical import analyze, stem_words, words
 from kb.records import Hit
@@ -93,9 +93,10 @@ def _scored(pool: Sequence[tuple[Hit, int, str]], vectors: np.ndarray, question:
             kind: str | None, terms: list[str], idf: dict[str, float], weights: SentenceWeights) -> list[Sentence]:
     """Each sentence scored against a question: meaning, words, and the phrase of the kind asked."""
     qwords = set(words(question))
+    counted = counted_words(question) if kind == AMOUNT else frozenset()
     out = []
     for (h, i, s), v in zip(pool, vectors, strict=True):
-        span = best_span(s, kind, qwords) if kind else None
+        span = best_span(s, kind, qwords, counted) if kind else None
         out.append(_with_score(Sentence(h, i, s, float(np.dot(qvec, v)), _coverage(terms, idf, s), span), weights))
     return out
 

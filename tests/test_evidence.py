@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from kb.evidence import AMOUNT, BODY, DATE, LIST, MONEY, PLACE, asked_kind, best_span
+from kb.evidence import AMOUNT, BODY, DATE, LIST, MONEY, PLACE, asked_kind, best_span, counted_words
+from kb.lexical import words
 from kb.reader import render_phrase
 from kb.relevance import question_parts
 
@@ -63,6 +64,19 @@ def test_footnote_marks_headings_and_the_article_are_not_amounts():
     counted = "In de vierde tranche zijn er 14 nieuwe Regio Deals gesloten."
     span = best_span(counted, AMOUNT, {"tranche"})
     assert span is not None and span.text(counted).startswith("14")
+
+
+def test_a_count_is_answered_by_a_figure_of_what_it_counts():
+    # corpus/2023-12-15_kamerbrief_voortgang-programma-regios-aan-de-grens.txt, two sentences joined
+    sentence = ("In de eerste drie tranches zijn Regio Deals gesloten, voor in totaal 210 miljoen euro, en ook in de "
+                "vierde tranche zijn er 14 nieuwe Regio Deals gesloten.")
+    question = "Hoeveel nieuwe Regio Deals zijn er in de vierde tranche gesloten?"
+    assert counted_words(question) == {"nieuwe", "regio", "deals"}
+    span = best_span(sentence, asked_kind(question), set(words(question)), counted_words(question))
+    assert span is not None and span.text(sentence) == "14 nieuwe"
+    # without what it counts, the sum stands out, as before
+    span = best_span(sentence, AMOUNT, set(words(question)))
+    assert span is not None and span.text(sentence).startswith("210 miljoen euro")
 
 
 def test_money_asked_is_answered_by_a_sum_not_a_count():
