@@ -6,7 +6,10 @@
         --set faq_de_en=../shared/eval/faq/questions_de_en.jsonl@faq-index \
         --set faq_unanswerable=../shared/eval/faq/unanswerable.jsonl@faq-index:no \
         --set faq_on_letters=../shared/eval/faq/questions.jsonl@index:no \
-        --set letters_on_faq=eval/dev_questions.jsonl@faq-index:no
+        --set letters_on_faq=eval/dev_questions.jsonl@faq-index:no \
+        --set faq_de_en_on_letters=../shared/eval/faq/questions_de_en.jsonl@index:no \
+        --set fr=tests/data/faq/questions_fr.jsonl@faq-index \
+        --set fr_on_letters=tests/data/faq/questions_fr.jsonl@index:no
     python bench/calibrate.py fit feats.jsonl [--folds 5]
 
 `collect` runs retrieval and the sentence scorer on every question and writes the features (no
@@ -14,7 +17,8 @@ decision). An item is answerable when its set is not marked `:no` and its kind i
 'unanswerable'. `fit` chooses, on k-1 folds at a time, the sentence weights (grid) and the
 logistic abstention model and its threshold, scores the held-out fold, and prints the held-out
 figures per set and language and the trade-off table; then the values fitted on all folds, to
-copy into kb/relevance.py (WEIGHTS) and kb/abstention.py (CALIBRATION). Folds are grouped so that
+copy into kb/relevance.py (WEIGHTS) and kb/abstention.py (CALIBRATIONS, one model and threshold
+for Dutch questions and one for the others). Folds are grouped so that
 a question and its translations or cross-corpus copies are never split across train and test."""
 
 from __future__ import annotations
@@ -146,6 +150,35 @@ def fit_abstention(items: list[dict]) -> tuple[np.ndarray, np.ndarray, object, f
     return mean, scale, model, float(threshold)
 
 
+GROUPS = ("nl", "foreign")
+
+
+def language_group(it: dict) -> str:
+    """Dutch questions and the others are decided by models of their own (kb.abstention): e5's
+    similarities and the translated keyword evidence run lower for a foreign question."""
+    return "foreign" if it["features"].get("foreign") else "nl"
+
+
+def fit_groups(items: list[dict]) -> dict[str, tuple[np.ndarray, np.ndarray, object, float]]:
+    """One model per language group; a group whose items are all of one class gets the model of
+    all items."""
+    whole = fit_abstention(items)
+    out = {}
+    for g in GROUPS:
+        own = [it for it in items if language_group(it) == g]
+        out[g] = fit_abstention(own) if len({it["answerable"] for it in own}) == 2 else whole
+    return out
+
+
+def probabilities(models: dict, items: list[dict]) -> np.ndarray:
+    p = np.zeros(len(items))
+    for i, it in enumerate(items):
+        mean, scale, model, _ = models[language_group(it)]
+        x = (np.asarray([design_row(it["features"])]) - mean) / scale
+        p[i] = model.predict_proba(x)[0, 1]
+    return p
+
+
 def balanced(items: list[dict], answer: np.ndarray) -> float:
     """Mean over the groups of group_key of the share decided right, each weighted by its class
     share (so that, with `kinds`, answerable and unanswerable questions count alike)."""
@@ -177,17 +210,20 @@ def fit(path: Path, k: int) -> None:
         test = [items[i] for i in test_idx]
         held_top1.append(({s: sentence_hits([it for it in test if it["set"] == s], w)
                            for s in sorted({it["set"] for it in test if it["answerable"]})}, len(test_idx), w))
-        mean, scale, model, t = fit_abstention(train)
-        x = np.asarray([design_row(items[i]["features"]) for i in test_idx])
-        p = model.predict_proba((x - mean) / scale)[:, 1]  # type: ignore[attr-defined]
+        models = fit_groups(train)
+        p = probabilities(models, test)
         held_p[test_idx] = p
-        held_answer[test_idx] = p >= t
+        held_answer[test_idx] = [p[n] >= models[language_group(it)][3] for n, it in enumerate(test)]
     report(items, held_answer, held_p, held_top1)
-    # the threshold from the held-out trade-off: the best balanced accuracy, the lower on a tie
+    # each group's threshold from its held-out trade-off: the best balanced accuracy, the lower on a tie
     grid = np.round(np.arange(0.1, 0.95, 0.05), 2)
-    threshold = float(max(grid, key=lambda t: (round(balanced(items, held_p >= t), 3), -t)))
-    print(f"threshold chosen from the held-out trade-off: {threshold}")
-    final(items, threshold)
+    thresholds = {}
+    for g in GROUPS:
+        idx = [i for i, it in enumerate(items) if language_group(it) == g]
+        own = [items[i] for i in idx]
+        thresholds[g] = float(max(grid, key=lambda t: (round(balanced(own, held_p[idx] >= t), 3), -t))) if own else 0.5
+    print(f"thresholds chosen from the held-out trade-off: {thresholds}")
+    final(items, thresholds)
 
 
 def report(items: list[dict], answer: np.ndarray, p: np.ndarray, top1: list) -> None:
@@ -201,20 +237,28 @@ def report(items: list[dict], answer: np.ndarray, p: np.ndarray, top1: list) -> 
         idx = [i for i, it in enumerate(items) if (it["set"], it["lang"], it["answerable"]) == key]
         print(f"  {key[0]:18} {key[1]} answerable={key[2]!s:5} n={len(idx):4d} answered={answer[idx].mean():.3f}")
     print(f"held-out balanced accuracy {balanced(items, answer):.3f}")
-    print("trade-off on held-out probabilities (threshold: answerable answered / unanswerable answered):")
-    y = np.asarray([it["answerable"] for it in items])
-    for t in np.arange(0.1, 0.95, 0.05):
-        print(f"  {t:.2f}: {(p[y] >= t).mean():.3f} / {(p[~y] >= t).mean():.3f}  balanced {balanced(items, p >= t):.3f}")
+    for g in GROUPS:
+        idx = [i for i, it in enumerate(items) if language_group(it) == g]
+        own, q = [items[i] for i in idx], p[idx]
+        y = np.asarray([it["answerable"] for it in own], dtype=bool)
+        if not own:
+            continue
+        print(f"trade-off on held-out probabilities, {g} questions (threshold: answerable answered / unanswerable answered):")
+        for t in np.arange(0.1, 0.95, 0.05):
+            print(f"  {t:.2f}: {(q[y] >= t).mean() if y.any() else 0:.3f} / {(q[~y] >= t).mean() if (~y).any() else 0:.3f}"
+                  f"  balanced {balanced(own, q >= t):.3f}")
 
 
-def final(items: list[dict], t: float) -> None:
+def final(items: list[dict], thresholds: dict[str, float]) -> None:
     w = max(sentence_grid(), key=lambda w: sentence_objective(items, w))
-    mean, scale, model, _ = fit_abstention(items)
     r = lambda a: tuple(round(float(v), 4) for v in a)  # noqa: E731
     print("\nfitted on all folds:")
     print(f"WEIGHTS = SentenceWeights{dict(zip(('dense', 'keyword', 'kind', 'lead', 'rank'), w, strict=True))}")
-    print(f"CALIBRATION = Calibration(mean={r(mean)}, scale={r(scale)}, coef={r(model.coef_[0])}, "  # type: ignore[attr-defined]
-          f"intercept={round(float(model.intercept_[0]), 4)}, threshold={round(t, 3)})")  # type: ignore[attr-defined]
+    print("CALIBRATIONS = {")
+    for g, (mean, scale, model, _) in fit_groups(items).items():
+        print(f'    "{g}": Calibration(mean={r(mean)}, scale={r(scale)}, coef={r(model.coef_[0])}, '  # type: ignore[attr-defined]
+              f"intercept={round(float(model.intercept_[0]), 4)}, threshold={round(thresholds[g], 3)}),")  # type: ignore[attr-defined]
+    print("}")
     print("features:", FEATURES)
 
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from kb.abstention import CALIBRATION, answer_probability
+from kb.abstention import answer_probability, calibration_for
 from kb.dates import format_date
 from kb.glossary import localize
 from kb.lexical import analyze
@@ -90,7 +90,7 @@ def answer_question(searcher: Searcher, question: str, top_k: int = 8) -> Answer
     evidence = gather(searcher, question, qa, hits)
     probability = answer_probability(evidence.features)
     confidence = round(probability, 3)
-    if probability < CALIBRATION.threshold:
+    if probability < calibration_for(evidence.features).threshold:
         return Answer(False, NOT_FOUND[lang], (), lang, question=question, confidence=confidence)
     points = _points(searcher, question, evidence, len(qa.time_refs) >= 2)
     support = _support(evidence, points)

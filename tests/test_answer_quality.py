@@ -89,6 +89,21 @@ def test_a_figure_the_letters_do_not_give_is_declined(letters: Searcher):
     assert given.answered and given.points[0].span == "210 miljoen euro"
 
 
+# questions on subjects the letters do not treat, in the three other languages users write in
+FOREIGN_OFF_TOPIC = ["Wie lange ist mein Führerschein gültig?", "Wie beantrage ich Wohngeld?",
+                     "How do I apply for housing benefit?", "How long is my driving licence valid?",
+                     "Comment demander une carte d'identité pour mon enfant ?",
+                     "Combien de temps mon permis de conduire est-il valable ?"]
+
+
+@pytest.mark.model
+def test_off_topic_questions_in_german_english_and_french_are_declined(letters: Searcher):
+    answered = [q for q in FOREIGN_OFF_TOPIC if answer_question(letters, q).answered]
+    assert len(answered) <= 1, answered
+    ans = answer_question(letters, "Was tun die GrenzInfoPunkte für Grenzgänger?")
+    assert ans.answered and ans.answer.startswith("Laut den Dokumenten")
+
+
 @pytest.mark.model
 def test_a_figure_is_marked_in_the_direct_answer(faq_searcher: Searcher):
     ans = answer_question(faq_searcher, "Hoe lang is een paspoort voor volwassenen geldig?")

@@ -68,7 +68,7 @@ def test_answer_benches_small(model_index: Path, tmp_path: Path):
     _bench("bench/calibrate.py", "collect", "--out", str(feats), "--set", f"letters=eval/dev_questions.jsonl@{model_index}",
            "--set", f"faq_on_letters={faq}@{model_index}:no")
     out = _bench("bench/calibrate.py", "fit", str(feats), "--folds", "2")
-    assert "held-out balanced accuracy" in out and "CALIBRATION = Calibration(" in out, out
+    assert "held-out balanced accuracy" in out and "CALIBRATIONS = {" in out and "\"foreign\": Calibration(" in out, out
     out = _bench("bench/crosslingual.py", "--set", f"letters=eval/dev_questions.jsonl@{model_index}",
                  "--sources", "none,both", "--weights", "0,0.5", "--folds", "2")
     assert "held-out both" in out and "letters/de" in out, out

@@ -107,7 +107,7 @@ def test_ask_cites_and_declines(built_index: Path, tmp_path: Path):
     q.write_text(
         '{"id": "a", "question": "Wat zei de brief van maart 2020 over de Benelux?"}\n'
         '{"id": "b", "question": "Hoe lang is mijn rijbewijs geldig?"}\n'
-        '{"id": "c", "question": "Welche Rolle spielt Aachen in der Zusammenarbeit?"}\n', encoding="utf-8")
+        '{"id": "c", "question": "Was tun die GrenzInfoPunkte für Grenzgänger?"}\n', encoding="utf-8")
     r = kb_cli("ask", "--questions", str(q), "--index", str(built_index), "--json")
     assert r.returncode == 0, r.stderr
     a, b, c = (json.loads(x) for x in r.stdout.splitlines())
