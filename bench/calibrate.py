@@ -162,11 +162,14 @@ def language_group(it: dict) -> str:
 def fit_groups(items: list[dict]) -> dict[str, tuple[np.ndarray, np.ndarray, object, float]]:
     """One model per language group; a group whose items are all of one class gets the model of
     all items."""
-    whole = fit_abstention(items)
     out = {}
     for g in GROUPS:
         own = [it for it in items if language_group(it) == g]
-        out[g] = fit_abstention(own) if len({it["answerable"] for it in own}) == 2 else whole
+        if len({it["answerable"] for it in own}) == 2:
+            out[g] = fit_abstention(own)
+    if len(out) < len(GROUPS):  # the model of all items, only when a group needs it
+        whole = fit_abstention(items)
+        out = {g: out.get(g, whole) for g in GROUPS}
     return out
 
 
