@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from kb.dates import MONTH_PATTERN
 from kb.glossary import place_mentions
+from kb.lexical import STOPWORDS
 
 AMOUNT, MONEY, DATE, BODY, PLACE, LIST = "amount", "money", "date", "body", "place", "list"
 
@@ -122,7 +123,10 @@ def find_spans(sentence: str, kind: str | None) -> list[Span]:
         return [Span(m.start(), m.end(), kind) for m in _DATE.finditer(sentence)]
     if kind == BODY:
         found = [Span(m.start(), m.end(), kind) for m in _BODY.finditer(sentence)]
-        found += [Span(m.start(), m.end(), kind) for m in _NAME.finditer(sentence) if m.start() > 0]
+        # a capitalised word is a name unless it is a lone small word (a heading glued to the
+        # sentence leaves 'De' capitalised inside it)
+        found += [Span(m.start(), m.end(), kind) for m in _NAME.finditer(sentence)
+                  if m.start() > 0 and m.group(0).lower() not in STOPWORDS]
         return sorted(_non_overlapping(found), key=lambda s: s.start)
     if kind == PLACE:
         found = [Span(p.start, p.end, kind) for p in place_mentions(sentence)]
@@ -187,7 +191,7 @@ def _strength(phrase: str, question_words: set[str], counted: frozenset[str] = f
 def _counts(phrase: str, counted: frozenset[str]) -> bool:
     """A written figure of what the question counts ('14 nieuwe')."""
     return bool(counted) and bool(re.search(r"\d", phrase)) and any(
-        w in counted for w in re.findall(r"\w+", phrase.lower()) if len(w) > 3)
+        w in counted for w in re.findall(r"\w+", phrase.lower()) if len(w) > 2 and w not in STOPWORDS)
 
 
 def _repeats(phrase: str, question_words: set[str]) -> bool:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,6 +25,7 @@ PASSAGES = 5  # sentences are taken from this many of the best hits
 MAX_SENTENCES = 8
 SENTENCE_WORDS = 32  # what of a long sentence is embedded
 MIN_WORDS = 4
+TYPED_SLOTS = 2
 
 
 @dataclass(frozen=True)
@@ -69,8 +70,9 @@ def gather(searcher: Searcher, question: str, qa: QueryAnalysis, hits: Sequence[
     terms = _question_terms(qa.lexical_query)
     idf, missing = _idf(searcher, terms)
     qvec = searcher.query_vector(question)
+    spans = _span_finder(question, kind)
     pool = _shortlist([(h, i, s) for h in hits[:PASSAGES] for i, s in enumerate(_sentences(h.chunk.text))],
-                      terms, idf)
+                      terms, idf, lambda s: spans(s) is not None)
     vectors = _embed(searcher, [s for _, _, s in pool], len(qvec))
     scored = _scored(pool, vectors, question, qvec, kind, terms, idf, weights)
     order = sorted(range(len(scored)), key=lambda n: -scored[n].score)
@@ -92,22 +94,34 @@ def part_scores(searcher: Searcher, evidence: Evidence, part: str, weights: Sent
 def _scored(pool: Sequence[tuple[Hit, int, str]], vectors: np.ndarray, question: str, qvec: np.ndarray,
             kind: str | None, terms: list[str], idf: dict[str, float], weights: SentenceWeights) -> list[Sentence]:
     """Each sentence scored against a question: meaning, words, and the phrase of the kind asked."""
-    qwords = set(words(question))
-    counted = counted_words(question) if kind == AMOUNT else frozenset()
+    spans = _span_finder(question, kind)
     out = []
     for (h, i, s), v in zip(pool, vectors, strict=True):
-        span = best_span(s, kind, qwords, counted) if kind else None
-        out.append(_with_score(Sentence(h, i, s, float(np.dot(qvec, v)), _coverage(terms, idf, s), span), weights))
+        out.append(_with_score(Sentence(h, i, s, float(np.dot(qvec, v)), _coverage(terms, idf, s), spans(s)), weights))
     return out
 
 
-def _shortlist(pool: list[tuple[Hit, int, str]], terms: list[str], idf: dict[str, float]) -> list[tuple[Hit, int, str]]:
-    """The sentences worth embedding: each passage's first, then the best by the question's words."""
+def _span_finder(question: str, kind: str | None) -> Callable[[str], Span | None]:
+    """A sentence's phrase of the kind the question asks for (None when it asks for no kind)."""
+    qwords = set(words(question))
+    counted = counted_words(question) if kind == AMOUNT else frozenset()
+    return lambda s: best_span(s, kind, qwords, counted) if kind else None
+
+
+def _shortlist(pool: list[tuple[Hit, int, str]], terms: list[str], idf: dict[str, float],
+               typed: Callable[[str], bool]) -> list[tuple[Hit, int, str]]:
+    """The sentences worth embedding: each passage's first, then the best by the question's words,
+    TYPED_SLOTS of them kept for sentences holding a phrase of the kind asked. A translated
+    question's words are few and often common ('projecten'), and the sentence with the sum
+    asked for can lose to every sentence that repeats one of them."""
     if len(pool) <= MAX_SENTENCES:
         return pool
     leads = [p for p in pool if p[1] == 0][: MAX_SENTENCES // 2]
     rest = sorted((p for p in pool if p[1] != 0), key=lambda p: (-_coverage(terms, idf, p[2]), p[0].rank, p[1]))
-    return leads + rest[: MAX_SENTENCES - len(leads)]
+    room = MAX_SENTENCES - len(leads)
+    kept = {id(p) for p in [p for p in rest if typed(p[2])][:TYPED_SLOTS]}
+    kept |= {id(p) for p in [p for p in rest if id(p) not in kept][: room - len(kept)]}
+    return leads + [p for p in rest if id(p) in kept]
 
 
 def _embed(searcher: Searcher, sentences: list[str], dim: int) -> np.ndarray:

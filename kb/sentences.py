@@ -18,12 +18,20 @@ _ABBREVIATION = re.compile(r"(?:\b(?:nr|nrs|blz|art|bijv|bv|ca|jl|resp|o\.a|e\.d
                            r"bzw|Nr|S|e\.g|i\.e))\.$", re.I)
 
 
+# PDF text writes a footnote mark as a plain figure glued to the full stop ("gestuurd.1 Bij die
+# gelegenheid"): after a word of three letters or more, so that "nr.1" and "2.1" stay whole.
+_FOOTNOTE_BREAK = re.compile(r"(?:(?<=[^\W\d_]{3}\.\d)|(?<=[^\W\d_]{3}\.\d\d))\s+(?=[A-Z])")
+
+
 def whole_sentences(text: str) -> list[str]:
-    """split_sentences with the pieces an abbreviation cut off joined back, for quoting."""
+    """split_sentences with the pieces an abbreviation cut off joined back, and a sentence that
+    a footnote mark glued to the next split from it, for quoting. (The chunker keeps
+    split_sentences: where a chunk ends does not depend on this.)"""
     out: list[str] = []
-    for piece in split_sentences(text):
+    for piece in (p for part in split_sentences(text) for p in _FOOTNOTE_BREAK.split(part)):
         if out and _ABBREVIATION.search(out[-1]):
             out[-1] = f"{out[-1]} {piece}"
         else:
             out.append(piece)
     return out
+

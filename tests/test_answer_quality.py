@@ -136,3 +136,14 @@ def test_foreign_readers_get_their_own_labels_and_date_format(faq_searcher: Sear
     assert ans.answer.startswith("According to the documents") and "Answer:" in ans.answer
     de = answer_question(faq_searcher, "Wie lange ist ein niederländischer Reisepass für Erwachsene gültig?")
     assert de.answered and de.language == "de" and "Antwort:" in de.answer
+
+
+@pytest.mark.model
+def test_a_sum_asked_in_another_language_is_found_among_sentences_of_common_words(letters: Searcher):
+    # Translated, this question is a few common words ('geld', 'project'); the sentence with the
+    # sum is one of many that repeat them, and is embedded because it holds a sum
+    for question in ("How much EU money had been committed to projects by 2017?",
+                     "Combien d'argent européen a été engagé pour les projets jusqu'en 2017 ?"):
+        ans = answer_question(letters, question)
+        assert ans.answered, (question, ans.confidence)
+        assert "450" in ans.points[0].span, ans.points[0]

@@ -5,10 +5,22 @@ from __future__ import annotations
 
 import pytest
 
-from kb.evidence import AMOUNT, BODY, DATE, LIST, MONEY, PLACE, asked_kind, best_span, counted_words
+from kb.evidence import (
+    AMOUNT,
+    BODY,
+    DATE,
+    LIST,
+    MONEY,
+    PLACE,
+    asked_kind,
+    best_span,
+    counted_words,
+    find_spans,
+)
 from kb.lexical import words
 from kb.reader import render_phrase
 from kb.relevance import question_parts
+from kb.sentences import whole_sentences
 
 LETTER_BUDGET = ("In de vier programma's is in totaal aan projecten tot en met 2017 voor circa €450 miljoen "
                  "aan EU-budget gecommitteerd.")
@@ -79,6 +91,17 @@ def test_a_count_is_answered_by_a_figure_of_what_it_counts():
     assert span is not None and span.text(sentence).startswith("210 miljoen euro")
 
 
+
+def test_a_count_of_a_short_acronym_is_its_figure_not_a_stray_number():
+    # corpus/2018-04-20_kamerbrief_grensoverschrijdende-samenwerking.txt as the PDF text has it, a
+    # page number run into the sentence; what is counted ("ROC's") has three letters
+    sentence = ("532 Voor het MBO zijn er inmiddels 14 ROC's die van de mogelijkheid gebruik maken om een "
+                "keuzemodule in hun pakket op te nemen.")
+    question = "Hoeveel ROC's bieden een keuzemodule aan?"
+    span = best_span(sentence, asked_kind(question), set(words(question)), counted_words(question))
+    assert span is not None and span.text(sentence).startswith("14 ROC")
+
+
 def test_money_asked_is_answered_by_a_sum_not_a_count():
     counted = "De eerste deal is gesloten in vijf gemeenten aan de grens."
     assert best_span(counted, AMOUNT, {"deal"}) is not None
@@ -104,6 +127,14 @@ def test_body_phrase_is_a_name_not_a_question_word():
     assert span.text(LETTER_BODIES) in {"UWV", "Duitse Agentur für Arbeit"}
 
 
+def test_a_small_word_a_heading_left_capitalised_is_not_a_name():
+    # the 2021 letter's text: a heading run into its paragraph, "De" capitalised inside the sentence
+    sentence = ("Bestuurlijke werkgroep grensbelemmeringen De bestuurlijke werkgroep grensbelemmeringen, "
+                "onder voorzitterschap van mevrouw Berx en de heer Donner, adviseert de regeringen.")
+    spans = [s.text(sentence) for s in find_spans(sentence, BODY)]
+    assert "De" not in spans and "Berx" in spans and "Donner" in spans
+
+
 def test_no_phrase_of_a_kind_the_sentence_lacks():
     assert best_span(LETTER_BODIES, DATE, set()) is None
 
@@ -122,3 +153,16 @@ def test_two_part_questions_split_at_a_second_question_word():
     assert question_parts("Wat vroeg de werkgroep, en wat deed het kabinet ermee?") == [
         "Wat vroeg de werkgroep", "wat deed het kabinet ermee"]
     assert question_parts("Wat doen Nederland en Duitsland samen?") == ["Wat doen Nederland en Duitsland samen?"]
+
+
+def test_a_footnote_mark_glued_to_a_full_stop_ends_the_sentence():
+    # as PDF text of the 2021 letter has it: the mark "1" after "gestuurd." and the next sentence
+    text = ("In april 2021 heb ik de reactie van het kabinet hierop aan uw Kamer gestuurd.1 Bij die "
+            "gelegenheid heb ik uw Kamer ook bericht dat de voorzitters van de werkgroep, mevrouw Berx en "
+            "de heer Donner, verzocht hebben om de aanbevelingen nader te preciseren.")
+    first, second = whole_sentences(text)
+    assert first.endswith("gestuurd.1") and second.startswith("Bij die gelegenheid")
+    # a number after an abbreviation or inside a figure is not a footnote mark
+    for whole in ("Zie Kamerstuk 35 000, nr.1 Bij die brief hoort een bijlage.",
+                  "Het gaat om versie 2.1 De tekst volgt."):
+        assert whole_sentences(whole) == [whole]
