@@ -3,7 +3,8 @@
 The kinds come from the question words of the four languages users write in (a maintained list
 of interrogatives, nothing from any corpus); the phrases from the shapes Dutch text gives them:
 an amount is a number with its unit, a date a day, month or year, a body a name of an
-organisation, a place a name after a preposition of place, a list an enumeration."""
+organisation, a place a name after a preposition of place, a list an enumeration, a reason a
+clause opened by a word of cause or purpose."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from kb.dates import MONTH_PATTERN
 from kb.glossary import place_mentions
 from kb.lexical import STOPWORDS
 
-AMOUNT, MONEY, DATE, BODY, PLACE, LIST = "amount", "money", "date", "body", "place", "list"
+AMOUNT, MONEY, DATE, BODY, PLACE, LIST, REASON = "amount", "money", "date", "body", "place", "list", "reason"
 
 # Longest first within a language does not matter: a question is asked one kind, the first found.
 _ASKS: tuple[tuple[str, str], ...] = (
@@ -32,6 +33,8 @@ _ASKS: tuple[tuple[str, str], ...] = (
            r"qui|quel organisme|quelle (?:autorité|organisation|institution)"),
     (PLACE, r"waar(?!om)|waarheen|in welke (?:plaats|gemeente|provincie|regio|stad)|"
             r"wo\b|wohin|in welcher (?:stadt|gemeinde|region)|where|in which (?:city|town|region)|où"),
+    (REASON, r"waarom|om welke reden|hoe komt het dat|warum|weshalb|wieso|aus welchem grund|why|for what reason|"
+             r"pourquoi|pour quelle raison"),
     (LIST, r"welke|welche|which|what are|quels|quelles"),
 )
 _ASK_RES = tuple((kind, re.compile(rf"(?<!\w)(?:{pattern})(?!\w)", re.I)) for kind, pattern in _ASKS)
@@ -78,6 +81,13 @@ _NAME = re.compile(r"(?:[A-Z][\w'-]+|[A-Z]{2,}\w*)(?:\s+(?:(?:van|voor|de|der|he
 _BODY = re.compile(rf"\b(?i:(?:de|het)\s+(?:{_BODY_NOUNS}))(?:\s+(?:van|voor)\s+[\w'-]+(?:\s+[A-Z][\w'-]+)*)?|"
                    rf"\b[A-Z]{{2,}}\b")
 _PLACE = re.compile(r"\b(?:in|te|naar|bij|uit|op)\s+((?:[A-Z][\w'-]+)(?:[\s-]+[A-Z][\w'-]+)*)")
+# What opens a reason in Dutch: the causal conjunctions and adverbs (ANS, 'redengevende' and
+# 'oorzakelijke' voegwoorden), and those of purpose ('om … te', 'zodat'), which answer a 'waarom'
+# as often. Not 'daarom', 'derhalve': they open the consequence, the reason stands before them.
+_REASON = re.compile(r"(?<!\w)(?:omdat|doordat|aangezien|want|vanwege|wegens|dankzij|zo ?lang|als gevolg van|"
+                     r"om die reden|immers|namelijk|zodat|teneinde|met het oog op|bedoeld om|"
+                     r"om(?=\s[^,;.]{3,80}?\ste\s))(?!\w)[^;.]*", re.I)
+_CLAUSE_WORDS = 4  # a comma after fewer words after the opening word is an enumeration's, not the clause's end
 _ENUMERATION = re.compile(r":\s*(.+)$|((?:[\w'-]+(?:\s+[\w'-]+){0,4},\s+){2,}[\w'-]+(?:\s+[\w'-]+){0,4}\s+(?:en|of)\s+"
                           r"[\w'-]+(?:\s+[\w'-]+){0,4})")
 
@@ -132,12 +142,22 @@ def find_spans(sentence: str, kind: str | None) -> list[Span]:
         found = [Span(p.start, p.end, kind) for p in place_mentions(sentence)]
         found += [Span(m.start(1), m.end(1), kind) for m in _PLACE.finditer(sentence)]
         return sorted(_non_overlapping(found), key=lambda s: s.start)
+    if kind == REASON:
+        return [_clause(m) for m in _REASON.finditer(sentence) if len(m.group(0).split()) >= 3]
     if kind == LIST:
         m = _ENUMERATION.search(sentence)
         if m:
             g = 1 if m.group(1) else 2
             return [Span(m.start(g), m.end(g), kind)]
     return []
+
+
+def _clause(m: re.Match[str]) -> Span:
+    """A reason's clause: to the first comma after _CLAUSE_WORDS words, else to the end of the match."""
+    for comma in re.finditer(",", m.group(0)):
+        if len(m.group(0)[: comma.start()].split()) > _CLAUSE_WORDS:
+            return Span(m.start(), m.start() + comma.start(), REASON)
+    return Span(m.start(), m.end(), REASON)
 
 
 def _in_date(sentence: str, at: int) -> bool:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from kb.evidence import AMOUNT, MONEY, Span, asked_kind, best_span, counted_words
+from kb.evidence import AMOUNT, MONEY, REASON, Span, asked_kind, best_span, counted_words
 from kb.floor import noise_floor
 from kb.lexical import analyze, stem_words, words
 from kb.records import Hit
@@ -77,7 +77,9 @@ def gather(searcher: Searcher, question: str, qa: QueryAnalysis, hits: Sequence[
     scored = _scored(pool, vectors, question, qvec, kind, terms, idf, weights)
     order = sorted(range(len(scored)), key=lambda n: -scored[n].score)
     ranked = [scored[n] for n in order]
-    features = _features(searcher, qa, qvec, hits, ranked, terms, idf, missing, kind)
+    # a reason is often given without a word that opens it ('De TIB is dus een extra zekerheid'):
+    # its phrase marks the answer and ranks sentences, but its absence tells the decision nothing
+    features = _features(searcher, qa, qvec, hits, ranked, terms, idf, missing, None if kind == REASON else kind)
     return Evidence(question, qa.language, kind, tuple(ranked), features, vectors[order])
 
 

@@ -147,3 +147,12 @@ def test_a_sum_asked_in_another_language_is_found_among_sentences_of_common_word
         ans = answer_question(letters, question)
         assert ans.answered, (question, ans.confidence)
         assert "450" in ans.points[0].span, ans.points[0]
+
+
+@pytest.mark.model
+def test_a_why_question_is_answered_by_the_clause_that_gives_the_reason(letters: Searcher):
+    ans = answer_question(letters, "Waarom blijven er altijd grensbelemmeringen bestaan?")
+    assert ans.answered and ans.points, ans.confidence
+    direct = ans.points[0]
+    # the clause before "derhalve" ("therefore"), not the consequence after it
+    assert "scheidslijn" in direct.span and "derhalve" not in direct.span, direct

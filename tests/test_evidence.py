@@ -12,6 +12,7 @@ from kb.evidence import (
     LIST,
     MONEY,
     PLACE,
+    REASON,
     asked_kind,
     best_span,
     counted_words,
@@ -49,7 +50,7 @@ FAQ_REPLY = "Als u een brief naar een overheidsorganisatie stuurt, krijgt u binn
     ("Waar vroegen de gemeenten aandacht voor?", None),  # waar … voor: what for
     ("Où puis-je demander un passeport ?", PLACE),
     ("Welke maatregelen neemt het kabinet?", LIST),
-    ("Waarom is samenwerking nodig?", None),
+    ("Waarom is samenwerking nodig?", REASON), ("Why is cooperation needed?", REASON),
 ])
 def test_the_kind_of_answer_asked(question: str, kind: str | None):
     assert asked_kind(question) == kind
@@ -118,6 +119,22 @@ def test_a_year_is_not_an_amount_and_a_date_is_found():
                for s in [best_span(LETTER_BUDGET, AMOUNT, set())] if s)
     span = best_span(LETTER_DATE, DATE, {"staatssecretaris", "rapportage"})
     assert span is not None and span.text(LETTER_DATE) == "23 januari 2018"
+
+
+def test_a_reason_is_the_clause_a_causal_or_purpose_word_opens():
+    # corpus/2021-12_kamerbrief_nader-advies-werkgroep-grensbelemmeringen.txt: the reason stands
+    # before "derhalve", which opens the consequence
+    question = "Waarom blijven grensbelemmeringen altijd bestaan?"
+    sentence = ("Zo lang een grens vooral een scheidslijn is van twee rechtsgebieden, zullen bij grensoverschrijdend "
+                "samenwerken altijd verschillen optreden en grensbelemmeringen zullen derhalve altijd blijven bestaan.")
+    span = best_span(sentence, asked_kind(question), set(words(question)))
+    assert span is not None and span.text(sentence) == "Zo lang een grens vooral een scheidslijn is van twee rechtsgebieden"
+    # corpus/2022-05-13_kamerbrief_inzet-regios-aan-de-grens.txt
+    sentence = ("Zeker in de regio's aan de grens is dit relevant, omdat inwoners, bedrijven en organisaties hier soms "
+                "te maken hebben met andere uitwerking van beleid aan de andere kant van de grens.")
+    span = best_span(sentence, REASON, {"waarom", "is", "dit", "relevant"})
+    assert span is not None and span.text(sentence).startswith("omdat inwoners")
+    assert best_span("De werkgroep bracht in december 2020 een advies uit.", REASON, set()) is None
 
 
 def test_body_phrase_is_a_name_not_a_question_word():
