@@ -16,7 +16,7 @@ from kb.reader import DIRECT, INTRO, MORE, NOT_FOUND, PAGE, language_of, render_
 from kb.records import Hit
 from kb.relevance import Evidence, Sentence, gather, part_scores, question_parts
 from kb.search import Searcher
-from kb.sentences import whole_sentences
+from kb.sentences import passage_sentences, whole_sentences
 
 __all__ = ["NOT_FOUND", "Answer", "Citation", "Direct", "answer_question", "best_quote"]
 SUPPORT = 2  # supporting quotes after the direct answer
@@ -38,12 +38,13 @@ class Citation:
     doc_type: str = "other"
     kamerstuk: str | None = None  # 'dossier, nr. number'
     organisation: str | None = None
+    section: str = ""  # the heading of the cited passage's section, which a quote leaves out
 
     @classmethod
     def of(cls, hit: Hit, quote: str) -> Citation:
         d, c = hit.document, hit.chunk
         return cls(d.doc_id, d.title, d.source, c.page, d.date, quote, c.chunk_id, c.text, d.doc_type,
-                   d.kamerstuk, d.organisation)
+                   d.kamerstuk, d.organisation, c.section)
 
 
 @dataclass(frozen=True)
@@ -168,12 +169,13 @@ def _compose(points: list[Sentence], support: list[Sentence], ev: Evidence, lang
 
 def _where(c: Citation, lang: str) -> str:
     page = f", {PAGE[lang]} {c.page}" if c.page else ""
-    return f"({c.title}, {format_date(c.date, lang)}{page})"
+    section = f", «{c.section}»" if c.section and c.section != c.title else ""
+    return f"({c.title}, {format_date(c.date, lang)}{section}{page})"
 
 
 def _window(s: Sentence, n: int = QUOTE_SENTENCES, max_words: int = QUOTE_WORDS) -> str:
     """The sentence and up to n-1 following ones of its passage, within max_words."""
-    sentences = [x.strip() for x in whole_sentences(s.hit.chunk.text) if x.strip()]
+    sentences = [x.strip() for x in passage_sentences(s.hit.chunk.text, s.hit.chunk.section) if x.strip()]
     try:
         i = sentences.index(s.text)
     except ValueError:

@@ -17,7 +17,7 @@ from kb.floor import noise_floor
 from kb.lexical import analyze, stem_words, words
 from kb.records import Hit
 from kb.search import QueryAnalysis, Searcher
-from kb.sentences import whole_sentences
+from kb.sentences import passage_sentences
 
 PASSAGES = 5  # sentences are taken from this many of the best hits
 # The model embeds a short sentence in about 35 ms on one core: of the sentences, the opening one
@@ -71,7 +71,7 @@ def gather(searcher: Searcher, question: str, qa: QueryAnalysis, hits: Sequence[
     idf, missing = _idf(searcher, terms)
     qvec = searcher.query_vector(question)
     spans = _span_finder(question, kind)
-    pool = _shortlist([(h, i, s) for h in hits[:PASSAGES] for i, s in enumerate(_sentences(h.chunk.text))],
+    pool = _shortlist([(h, i, s) for h in hits[:PASSAGES] for i, s in enumerate(_sentences(h.chunk.text, h.chunk.section))],
                       terms, idf, lambda s: spans(s) is not None)
     vectors = _embed(searcher, [s for _, _, s in pool], len(qvec))
     scored = _scored(pool, vectors, question, qvec, kind, terms, idf, weights)
@@ -132,8 +132,8 @@ def _embed(searcher: Searcher, sentences: list[str], dim: int) -> np.ndarray:
     return searcher.embedder.embed_passages([" ".join(s.split()[:SENTENCE_WORDS]) for s in sentences])
 
 
-def _sentences(text: str) -> list[str]:
-    return [s.strip() for s in whole_sentences(text) if len(s.split()) >= MIN_WORDS]
+def _sentences(text: str, heading: str) -> list[str]:
+    return [s.strip() for s in passage_sentences(text, heading) if len(s.split()) >= MIN_WORDS]
 
 
 def _question_terms(lexical_query: str) -> list[str]:

@@ -35,3 +35,12 @@ def whole_sentences(text: str) -> list[str]:
             out.append(piece)
     return out
 
+
+
+def passage_sentences(text: str, heading: str = "") -> list[str]:
+    """whole_sentences of a passage without its section heading, which the chunker writes
+    before the first sentence ("Pakket Wind in de zeilen Het pakket …"): a quote and a direct
+    answer start where the sentence does (the heading is in the citation)."""
+    if heading and text.startswith(heading + " "):
+        text = text[len(heading) + 1 :]
+    return whole_sentences(text)

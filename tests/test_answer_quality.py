@@ -156,3 +156,11 @@ def test_a_why_question_is_answered_by_the_clause_that_gives_the_reason(letters:
     direct = ans.points[0]
     # the clause before "derhalve" ("therefore"), not the consequence after it
     assert "scheidslijn" in direct.span and "derhalve" not in direct.span, direct
+
+
+@pytest.mark.model
+def test_the_direct_answer_starts_with_its_sentence_not_the_section_heading(letters: Searcher):
+    ans = answer_question(letters, "Wat is het pakket Wind in de zeilen?")
+    assert ans.answered and ans.points
+    sentence = ans.points[0].sentence
+    assert "Wind in de zeilen" in sentence and not sentence.startswith("Pakket Wind in de zeilen Het"), sentence

@@ -21,7 +21,7 @@ from kb.evidence import (
 from kb.lexical import words
 from kb.reader import render_phrase
 from kb.relevance import question_parts
-from kb.sentences import whole_sentences
+from kb.sentences import passage_sentences, whole_sentences
 
 LETTER_BUDGET = ("In de vier programma's is in totaal aan projecten tot en met 2017 voor circa €450 miljoen "
                  "aan EU-budget gecommitteerd.")
@@ -183,3 +183,14 @@ def test_a_footnote_mark_glued_to_a_full_stop_ends_the_sentence():
     for whole in ("Zie Kamerstuk 35 000, nr.1 Bij die brief hoort een bijlage.",
                   "Het gaat om versie 2.1 De tekst volgt."):
         assert whole_sentences(whole) == [whole]
+
+
+def test_a_passage_sentences_start_after_its_section_heading():
+    # a chunk of corpus/2023-12-15_kamerbrief_voortgang-programma-regios-aan-de-grens.txt as the
+    # chunker writes it: its section heading, then the first sentence
+    text = ("Pakket Wind in de zeilen Het pakket «Wind in de zeilen» is een goed voorbeeld van een langjarige, "
+            "integrale en gebiedsgerichte inzet. Het Rijk werkt daarin samen met de provincie Zeeland.")
+    first, second = passage_sentences(text, "Pakket Wind in de zeilen")
+    assert first.startswith("Het pakket «Wind in de zeilen»") and second.startswith("Het Rijk")
+    # a passage that does not open with its heading keeps its text
+    assert passage_sentences(text, "Regio Deals")[0].startswith("Pakket Wind in de zeilen Het pakket")
