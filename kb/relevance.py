@@ -9,6 +9,7 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import islice
 
 import numpy as np
 
@@ -74,7 +75,7 @@ def gather(searcher: Searcher, question: str, qa: QueryAnalysis, hits: Sequence[
     pool = _shortlist([(h, i, s) for h in hits[:PASSAGES] for i, s in enumerate(_sentences(h.chunk.text, h.chunk.section))],
                       terms, idf, lambda s: spans(s) is not None)
     vectors = _embed(searcher, [s for _, _, s in pool], len(qvec))
-    scored = _scored(pool, vectors, question, qvec, kind, terms, idf, weights)
+    scored = _scored(pool, vectors, spans, qvec, terms, idf, weights)
     order = sorted(range(len(scored)), key=lambda n: -scored[n].score)
     ranked = [scored[n] for n in order]
     # a reason is often given without a word that opens it ('De TIB is dus een extra zekerheid'):
@@ -89,14 +90,15 @@ def part_scores(searcher: Searcher, evidence: Evidence, part: str, weights: Sent
     terms = _question_terms(searcher.analyze(part).lexical_query)
     idf, _ = _idf(searcher, terms)
     pool = [(s.hit, s.index, s.text) for s in evidence.sentences]
-    scored = _scored(pool, evidence.vectors, part, searcher.query_vector(part), asked_kind(part), terms, idf, weights)
+    scored = _scored(pool, evidence.vectors, _span_finder(part, asked_kind(part)), searcher.query_vector(part), terms,
+                     idf, weights)
     return [s.score for s in scored]
 
 
-def _scored(pool: Sequence[tuple[Hit, int, str]], vectors: np.ndarray, question: str, qvec: np.ndarray,
-            kind: str | None, terms: list[str], idf: dict[str, float], weights: SentenceWeights) -> list[Sentence]:
-    """Each sentence scored against a question: meaning, words, and the phrase of the kind asked."""
-    spans = _span_finder(question, kind)
+def _scored(pool: Sequence[tuple[Hit, int, str]], vectors: np.ndarray, spans: Callable[[str], Span | None],
+            qvec: np.ndarray, terms: list[str], idf: dict[str, float], weights: SentenceWeights) -> list[Sentence]:
+    """Each sentence scored against a question: meaning, words, and the phrase of the kind asked
+    (`spans`, from _span_finder)."""
     out = []
     for (h, i, s), v in zip(pool, vectors, strict=True):
         out.append(_with_score(Sentence(h, i, s, float(np.dot(qvec, v)), _coverage(terms, idf, s), spans(s)), weights))
@@ -121,7 +123,7 @@ def _shortlist(pool: list[tuple[Hit, int, str]], terms: list[str], idf: dict[str
     leads = [p for p in pool if p[1] == 0][: MAX_SENTENCES // 2]
     rest = sorted((p for p in pool if p[1] != 0), key=lambda p: (-_coverage(terms, idf, p[2]), p[0].rank, p[1]))
     room = MAX_SENTENCES - len(leads)
-    kept = {id(p) for p in [p for p in rest if typed(p[2])][:TYPED_SLOTS]}
+    kept = {id(p) for p in islice((p for p in rest if typed(p[2])), TYPED_SLOTS)}
     kept |= {id(p) for p in [p for p in rest if id(p) not in kept][: room - len(kept)]}
     return leads + [p for p in rest if id(p) in kept]
 

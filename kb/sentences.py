@@ -36,7 +36,6 @@ def whole_sentences(text: str) -> list[str]:
     return out
 
 
-
 def passage_sentences(text: str, heading: str = "") -> list[str]:
     """whole_sentences of a passage without its section heading, which the chunker writes
     before the first sentence ("Pakket Wind in de zeilen Het pakket …"): a quote and a direct
